@@ -1,0 +1,12 @@
+import {Command} from '@oclif/core'
+import {notAvailable} from '../cli/not-available.js'
+
+export default class Topics extends Command {
+  static override summary = 'Create, delete, describe, or change a topic.'
+  static override hiddenAliases = ['kafka-topics', 'kafka-topics.sh']
+
+  async run(): Promise<void> {
+    await this.parse(Topics)
+    notAvailable(this, 'topics')
+  }
+}

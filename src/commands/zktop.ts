@@ -1,0 +1,12 @@
+import {Command} from '@oclif/core'
+import {notAvailable} from '../cli/not-available.js'
+
+export default class Zktop extends Command {
+  static override summary = 'A top-like monitor of ZooKeeper servers.'
+  static override hiddenAliases = ['zktop.py']
+
+  async run(): Promise<void> {
+    await this.parse(Zktop)
+    notAvailable(this, 'zktop')
+  }
+}

@@ -1,0 +1,224 @@
+// Writes Kafka's primitive types into one growable buffer (doubling), so encoding a message
+// allocates O(log n) times and finish() hands back a subarray without copying.
+const ZERO_UUID = Buffer.alloc(16)
+
+export class Writer {
+  buf: Buffer
+  offset = 0
+
+  constructor(initialSize = 256) {
+    this.buf = Buffer.allocUnsafe(Math.max(16, initialSize))
+  }
+
+  /** Makes room for n more bytes and returns the position to write them at. */
+  private grow(n: number): number {
+    const o = this.offset
+    if (o + n > this.buf.length) {
+      let size = this.buf.length * 2
+      while (size < o + n) size *= 2
+      const next = Buffer.allocUnsafe(size)
+      this.buf.copy(next, 0, 0, o)
+      this.buf = next
+    }
+    this.offset = o + n
+    return o
+  }
+
+  /** The bytes written so far (a view of the internal buffer; the Writer should not be reused). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.offset)
+  }
+
+  int8(v: number): this {
+    this.buf.writeInt8(v, this.grow(1))
+    return this
+  }
+  int16(v: number): this {
+    this.buf.writeInt16BE(v, this.grow(2))
+    return this
+  }
+  int32(v: number): this {
+    this.buf.writeInt32BE(v, this.grow(4))
+    return this
+  }
+  uint16(v: number): this {
+    this.buf.writeUInt16BE(v, this.grow(2))
+    return this
+  }
+  uint32(v: number): this {
+    this.buf.writeUInt32BE(v, this.grow(4))
+    return this
+  }
+  int64(v: bigint): this {
+    this.buf.writeBigInt64BE(v, this.grow(8))
+    return this
+  }
+  float64(v: number): this {
+    this.buf.writeDoubleBE(v, this.grow(8))
+    return this
+  }
+  bool(v: boolean): this {
+    this.buf[this.grow(1)] = v ? 1 : 0
+    return this
+  }
+
+  /** Unsigned varint of a 32-bit value. */
+  uvarint(v: number): this {
+    v = v >>> 0
+    if (v < 0x80) {
+      this.buf[this.grow(1)] = v
+      return this
+    }
+    let o = this.grow(5)
+    const buf = this.buf
+    while (v >= 0x80) {
+      buf[o++] = (v & 0x7f) | 0x80
+      v >>>= 7
+    }
+    buf[o++] = v
+    this.offset = o
+    return this
+  }
+
+  varint(v: number): this {
+    return this.uvarint((v << 1) ^ (v >> 31))
+  }
+
+  varlong(v: bigint): this {
+    if (v >= -0x80000000n && v <= 0x7fffffffn) return this.varint(Number(v))
+    let u = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n))
+    const o = this.grow(10)
+    let p = o
+    while (u >= 0x80n) {
+      this.buf[p++] = Number(u & 0x7fn) | 0x80
+      u >>= 7n
+    }
+    this.buf[p++] = Number(u)
+    this.offset = p
+    return this
+  }
+
+  /** Kafka's Uuid string form (22 chars of base64url) back to its 16 bytes. */
+  uuid(v: string): this {
+    const o = this.grow(16)
+    if (v === 'AAAAAAAAAAAAAAAAAAAAAA') {
+      ZERO_UUID.copy(this.buf, o)
+      return this
+    }
+    const bytes = Buffer.from(v, 'base64url')
+    if (bytes.length !== 16 || v.length !== 22) throw new Error(`not a Kafka Uuid: ${JSON.stringify(v)}`)
+    bytes.copy(this.buf, o)
+    return this
+  }
+
+  private text(v: string, len: number): void {
+    this.buf.write(v, this.grow(len), len, 'utf8')
+  }
+
+  string(v: string): this {
+    const len = Buffer.byteLength(v, 'utf8')
+    if (len > 0x7fff) throw new Error(`string of ${len} bytes is longer than 32767`)
+    this.int16(len)
+    this.text(v, len)
+    return this
+  }
+  nullableString(v: string | null): this {
+    if (v === null) return this.int16(-1)
+    return this.string(v)
+  }
+  compactString(v: string): this {
+    const len = Buffer.byteLength(v, 'utf8')
+    this.uvarint(len + 1)
+    this.text(v, len)
+    return this
+  }
+  compactNullableString(v: string | null): this {
+    if (v === null) return this.uvarint(0)
+    return this.compactString(v)
+  }
+
+  /** Appends raw bytes. */
+  raw(v: Uint8Array): this {
+    const o = this.grow(v.length)
+    this.buf.set(v, o)
+    return this
+  }
+
+  bytes(v: Uint8Array): this {
+    this.int32(v.length)
+    return this.raw(v)
+  }
+  nullableBytes(v: Uint8Array | null): this {
+    if (v === null) return this.int32(-1)
+    return this.bytes(v)
+  }
+  compactBytes(v: Uint8Array): this {
+    this.uvarint(v.length + 1)
+    return this.raw(v)
+  }
+  compactNullableBytes(v: Uint8Array | null): this {
+    if (v === null) return this.uvarint(0)
+    return this.compactBytes(v)
+  }
+
+  /** Classic ARRAY count (int32); -1 writes null. */
+  arrayCount(n: number): this {
+    return this.int32(n)
+  }
+  /** COMPACT_ARRAY count (uvarint n+1); -1 writes null. */
+  compactArrayCount(n: number): this {
+    return this.uvarint(n + 1)
+  }
+
+  array<T>(items: readonly T[] | null, each: (w: Writer, item: T) => void): this {
+    if (items === null) return this.int32(-1)
+    this.int32(items.length)
+    for (const item of items) each(this, item)
+    return this
+  }
+  compactArray<T>(items: readonly T[] | null, each: (w: Writer, item: T) => void): this {
+    if (items === null) return this.uvarint(0)
+    this.uvarint(items.length + 1)
+    for (const item of items) each(this, item)
+    return this
+  }
+
+  /** An empty tagged-field section. */
+  emptyTaggedFields(): this {
+    this.buf[this.grow(1)] = 0
+    return this
+  }
+
+  /**
+   * Tagged fields carry their size before their data. beginSized() reserves one byte for that size;
+   * endSized() fills it in, moving the data when the size needs a longer varint (rare: >= 128 bytes).
+   */
+  beginSized(): number {
+    return this.grow(1)
+  }
+  endSized(mark: number): this {
+    const size = this.offset - mark - 1
+    if (size < 0x80) {
+      this.buf[mark] = size
+      return this
+    }
+    let extra = 0
+    for (let s = size >>> 7; s > 0; s >>>= 7) extra++
+    this.grow(extra)
+    this.buf.copyWithin(mark + 1 + extra, mark + 1, mark + 1 + size)
+    const end = this.offset
+    this.offset = mark
+    this.uvarint(size)
+    this.offset = end
+    return this
+  }
+
+  /** Reserves 4 bytes for a size or count filled in later with int32At(). */
+  reserveInt32(): number {
+    return this.grow(4)
+  }
+  int32At(position: number, v: number): this {
+    this.buf.writeInt32BE(v, position)
+    return this
+  }
+}

@@ -30,35 +30,43 @@ export class Writer {
   }
 
   int8(v: number): this {
-    this.buf.writeInt8(v, this.grow(1))
+    const o = this.grow(1) // grow first: it may replace this.buf
+    this.buf.writeInt8(v, o)
     return this
   }
   int16(v: number): this {
-    this.buf.writeInt16BE(v, this.grow(2))
+    const o = this.grow(2) // grow first: it may replace this.buf
+    this.buf.writeInt16BE(v, o)
     return this
   }
   int32(v: number): this {
-    this.buf.writeInt32BE(v, this.grow(4))
+    const o = this.grow(4) // grow first: it may replace this.buf
+    this.buf.writeInt32BE(v, o)
     return this
   }
   uint16(v: number): this {
-    this.buf.writeUInt16BE(v, this.grow(2))
+    const o = this.grow(2) // grow first: it may replace this.buf
+    this.buf.writeUInt16BE(v, o)
     return this
   }
   uint32(v: number): this {
-    this.buf.writeUInt32BE(v, this.grow(4))
+    const o = this.grow(4) // grow first: it may replace this.buf
+    this.buf.writeUInt32BE(v, o)
     return this
   }
   int64(v: bigint): this {
-    this.buf.writeBigInt64BE(v, this.grow(8))
+    const o = this.grow(8) // grow first: it may replace this.buf
+    this.buf.writeBigInt64BE(v, o)
     return this
   }
   float64(v: number): this {
-    this.buf.writeDoubleBE(v, this.grow(8))
+    const o = this.grow(8) // grow first: it may replace this.buf
+    this.buf.writeDoubleBE(v, o)
     return this
   }
   bool(v: boolean): this {
-    this.buf[this.grow(1)] = v ? 1 : 0
+    const o = this.grow(1)
+    this.buf[o] = v ? 1 : 0
     return this
   }
 
@@ -66,7 +74,8 @@ export class Writer {
   uvarint(v: number): this {
     v = v >>> 0
     if (v < 0x80) {
-      this.buf[this.grow(1)] = v
+      const o = this.grow(1)
+      this.buf[o] = v
       return this
     }
     let o = this.grow(5)
@@ -112,7 +121,8 @@ export class Writer {
   }
 
   private text(v: string, len: number): void {
-    this.buf.write(v, this.grow(len), len, 'utf8')
+    const o = this.grow(len)
+    this.buf.write(v, o, len, 'utf8')
   }
 
   string(v: string): this {
@@ -185,7 +195,8 @@ export class Writer {
 
   /** An empty tagged-field section. */
   emptyTaggedFields(): this {
-    this.buf[this.grow(1)] = 0
+    const o = this.grow(1)
+    this.buf[o] = 0
     return this
   }
 

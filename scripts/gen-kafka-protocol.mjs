@@ -753,28 +753,30 @@ function genErrorCodes(errors) {
   return lines.join('\n')
 }
 
-/** Field metadata for tests and tools (value generators, docs): [name, type, versions, nullable, tagged, tag]. */
+/** Field metadata for tests and tools (value generators, docs): names, types and version ranges. */
 function schemaEntry(msg, file) {
   const structs = {}
   for (const st of msg.structs.values()) {
     structs[st.tsName] = st.fields.map((f) => {
       const type = f.t.kind === 'struct' ? f.structRef.tsName : f.t.kind === 'array' && f.t.elemKind === 'struct' ? `[]${f.structRef.tsName}` : f.type
-      const e = [f.camel, type, fmtRange(f.versions), f.nullable || f.defaultNull ? fmtRange(f.nullable) : 'none']
-      if (f.tagged) e.push(fmtRange(f.tagged), f.tag)
-      if (f.flexOverride !== undefined) {
-        while (e.length < 6) e.push(e.length === 4 ? 'none' : -1)
-        e.push(fmtRange(f.flexOverride))
+      const e = {name: f.camel, type, versions: fmtRange(f.versions)}
+      if (f.nullable) e.nullable = fmtRange(f.nullable)
+      if (f.tagged) {
+        e.tagged = fmtRange(f.tagged)
+        e.tag = f.tag
       }
+      if (f.flexOverride !== undefined) e.flexible = fmtRange(f.flexOverride)
+      if (f.rawDefault !== undefined) e.default = String(f.rawDefault)
       return e
     })
   }
-  return {file, name: msg.name, specType: msg.specType, apiKey: msg.apiKey ?? -1, valid: fmtRange(msg.valid), flexible: fmtRange(msg.flex), structs}
+  return {file, name: msg.name, specType: msg.specType, apiKey: msg.apiKey ?? -1, valid: fmtRange(msg.valid), flexible: fmtRange(msg.flex), root: msg.root.tsName, structs}
 }
 
 function genSchemas(entries) {
-  const lines = [HEADER_LINE, '// Field metadata per message: [name, type, versions, nullableVersions, taggedVersions?, tag?, flexibleVersions?].', '']
-  lines.push('export type FieldSchema = [string, string, string, string, ...(string | number)[]]')
-  lines.push('export interface MessageSchema {', '  file: string', '  name: string', '  specType: string', '  apiKey: number', '  valid: string', '  flexible: string', '  structs: Record<string, FieldSchema[]>', '}', '')
+  const lines = [HEADER_LINE, '// Field metadata per message (names, types, version ranges, spec defaults), for tests and tools.', '']
+  lines.push('export interface FieldSchema {', '  name: string', '  /** spec type; struct names are the generated interface names */', '  type: string', '  versions: string', '  nullable?: string', '  tagged?: string', '  tag?: number', '  flexible?: string', '  default?: string', '}', '')
+  lines.push('export interface MessageSchema {', '  file: string', '  name: string', '  specType: string', '  apiKey: number', '  valid: string', '  flexible: string', '  root: string', '  structs: Record<string, FieldSchema[]>', '}', '')
   lines.push('export const SCHEMAS: readonly MessageSchema[] = [')
   for (const e of entries) lines.push(`  ${JSON.stringify(e)},`)
   lines.push(']', '')

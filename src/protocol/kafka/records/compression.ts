@@ -11,6 +11,7 @@
 import {createRequire} from 'node:module'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {CorruptRecordError} from './errors.js'
+import {xxh32} from './xxhash32.js'
 
 export const CompressionType = {NONE: 0, GZIP: 1, SNAPPY: 2, LZ4: 3, ZSTD: 4} as const
 export type CompressionType = (typeof CompressionType)[keyof typeof CompressionType]
@@ -136,7 +137,8 @@ export function decompressSync(type: number, buf: Uint8Array, maxSize = DEFAULT_
     case CompressionType.LZ4: {
       let out: Buffer
       try {
-        out = lz4().decompressFrameSync(asBuffer(buf))
+        // Old Kafka wrote magic 0 frames with a miscomputed descriptor checksum; accept those too.
+        out = lz4().decompressFrameSync(withLz4HeaderChecksum(asBuffer(buf), false))
       } catch (err) {
         throw new CorruptRecordError(`lz4: ${(err as Error).message}`)
       }
@@ -247,4 +249,23 @@ export function zstdContentSize(buf: Uint8Array): number {
 function checkZstdContentSize(buf: Uint8Array, maxSize: number): void {
   const size = zstdContentSize(buf)
   if (size > maxSize) throw new CorruptRecordError(`zstd frame declares ${size} bytes, over the ${maxSize}-byte limit`)
+}
+
+// ---- lz4: frame descriptor checksum (KAFKA-3160) ----
+
+/**
+ * Returns the frame with its descriptor checksum set: `broken` reproduces Kafka's magic 0 value
+ * (xxh32 over magic number + descriptor), otherwise the standard one (descriptor only). Returns
+ * the input itself when the byte is already right, a patched copy otherwise.
+ */
+export function withLz4HeaderChecksum(frame: Buffer, broken: boolean): Buffer {
+  if (frame.length < 7 || frame.readUInt32LE(0) !== 0x184d2204) return frame
+  const flg = frame[4]
+  const hcPos = 6 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0)
+  if (hcPos >= frame.length) return frame
+  const hc = (xxh32(frame, broken ? 0 : 4, hcPos) >>> 8) & 0xff
+  if (frame[hcPos] === hc) return frame
+  const copy = Buffer.from(frame)
+  copy[hcPos] = hc
+  return copy
 }

@@ -77,7 +77,7 @@ describe('legacy message sets round-trip', () => {
 
   it('magic 0 lz4 carries the old (KAFKA-3160) descriptor checksum and still decodes', async () => {
     const buf = await encodeMessageSet({magic: 0, records: msgs, compression: T.LZ4})
-    const value = buf.subarray(H.LOG_OVERHEAD + 14 + 4) // after crc/magic/attributes, null key (4), value length (4)
+    const value = buf.subarray(H.LOG_OVERHEAD + 6 + 4 + 4) // after crc, magic, attributes, null key length, value length
     expect(value.readUInt32LE(0)).toBe(0x184d2204)
     expect(withLz4HeaderChecksum(value, true)).toBe(value)
     expect((await decodeMessageSet(buf)).flatMap((b) => b.records).length).toBe(4)

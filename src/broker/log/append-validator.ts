@@ -1,0 +1,127 @@
+// Checks a Produce record set before anything is written, and stamps offsets, leader epoch and
+// LogAppendTime into the batches in place. Per batch, never per record, except on compacted
+// topics (every record needs a key) where Kafka looks inside too.
+//
+// The CRC-32C covers attributes..end: baseOffset and partitionLeaderEpoch are rewritten without
+// touching it; LogAppendTime changes attributes and maxTimestamp, so those batches get a new CRC.
+import {
+  ATTRIBUTES,
+  BASE_OFFSET,
+  CONTROL_MASK,
+  CRC,
+  LOG_OVERHEAD,
+  MAX_TIMESTAMP,
+  PARTITION_LEADER_EPOCH,
+  TIMESTAMP_TYPE_MASK,
+  COMPRESSION_MASK,
+  minEntrySize,
+  readBatchHeader,
+  verifyBatch,
+  type BatchEntry,
+} from '../../protocol/kafka/records/batch-header.js'
+import {crc32c} from '../../protocol/kafka/records/crc32c.js'
+import {decodeRecordBatch} from '../../protocol/kafka/records/record-batch.js'
+import type {LogConfig} from './config.js'
+import {LogError, LogErrorCode, type RecordError} from './errors.js'
+import type {BatchSummary} from './log-segment.js'
+
+export type AppendOrigin = 'client' | 'coordinator' | 'replication'
+
+/** Structural checks that need no state: whole batches, CRCs, sizes, magic, offset ranges. */
+export function checkRecordSet(records: Buffer, config: LogConfig, origin: AppendOrigin, name: string): BatchEntry[] {
+  if (records.length > config.segmentBytes) {
+    throw new LogError(LogErrorCode.RECORD_LIST_TOO_LARGE, `Message batch size is ${records.length} bytes in append to partition ${name} which exceeds the maximum configured segment size of ${config.segmentBytes}.`)
+  }
+  const entries: BatchEntry[] = []
+  let pos = 0
+  while (pos < records.length) {
+    if (records.length - pos < LOG_OVERHEAD) throw corrupt(name, `${records.length - pos} trailing bytes are not a record batch`)
+    const sizeField = records.readInt32BE(pos + 8)
+    const size = LOG_OVERHEAD + sizeField
+    if (sizeField < minEntrySize(0) || pos + size > records.length) throw corrupt(name, `record batch at ${pos} has length ${sizeField} but ${records.length - pos - LOG_OVERHEAD} bytes follow`)
+    const magic = records.readInt8(pos + 16)
+    if (magic !== 2) {
+      if (magic === 0 || magic === 1) throw new LogError(LogErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `Magic v${magic} message sets are not accepted by this broker; use a client that sends record batch v2 (Produce v3+).`)
+      throw corrupt(name, `unknown magic ${magic}`)
+    }
+    if (size > config.maxMessageBytes) {
+      throw new LogError(LogErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${name} is ${size} bytes which exceeds the maximum configured value of ${config.maxMessageBytes}.`)
+    }
+    const problem = verifyBatch(records, pos)
+    if (problem) throw corrupt(name, problem)
+    const header = readBatchHeader(records, pos)
+    if (origin === 'client') {
+      if (header.attributes & CONTROL_MASK) throw new LogError(LogErrorCode.INVALID_RECORD, `Clients are not allowed to write control records (partition ${name}).`)
+      if (header.recordsCount <= 0) throw new LogError(LogErrorCode.INVALID_RECORD, `Invalid reported count for record batch: ${header.recordsCount} in partition ${name}`)
+      if (header.lastOffsetDelta + 1 !== header.recordsCount) throw new LogError(LogErrorCode.INVALID_RECORD, `Inconsistent batch offset range [${header.baseOffset}, ${header.lastOffset}] and count of records ${header.recordsCount} in partition ${name}`)
+    }
+    entries.push({position: pos, size, header})
+    pos += size
+  }
+  if (entries.length === 0) throw corrupt(name, 'empty record set')
+  return entries
+}
+
+function corrupt(name: string, why: string): LogError {
+  return new LogError(LogErrorCode.CORRUPT_MESSAGE, `Record set for partition ${name} is corrupt: ${why}`)
+}
+
+/** Compacted topics: every record of every non-control batch must carry a key. */
+export async function checkKeys(records: Buffer, entries: BatchEntry[], name: string): Promise<void> {
+  const errors: RecordError[] = []
+  let index = 0
+  for (const e of entries) {
+    if (e.header.attributes & CONTROL_MASK) continue
+    let decoded
+    try {
+      decoded = await decodeRecordBatch(records, {position: e.position, verifyCrc: false})
+    } catch (error) {
+      throw corrupt(name, (error as Error).message)
+    }
+    for (const r of decoded.records) {
+      if (r.key === null) errors.push({batchIndex: index, batchIndexErrorMessage: `Compacted topic cannot accept message without key in topic partition ${name}.`})
+      index++
+    }
+  }
+  if (errors.length) throw new LogError(LogErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${name}.`, errors)
+}
+
+export interface StampOptions {
+  assignOffsets: boolean
+  nextOffset: bigint
+  leaderEpoch: number
+  logAppendTime: number | null
+}
+
+/** Writes final offsets (and epoch, LogAppendTime) into the batches; returns what the segment needs. */
+export function stampBatches(records: Buffer, entries: BatchEntry[], opts: StampOptions, name: string): BatchSummary[] {
+  const out: BatchSummary[] = []
+  let next = opts.nextOffset
+  for (const e of entries) {
+    const h = e.header
+    if (opts.assignOffsets) {
+      records.writeBigInt64BE(next, e.position + BASE_OFFSET)
+      h.baseOffset = next
+      h.lastOffset = next + BigInt(h.lastOffsetDelta)
+      if (opts.leaderEpoch >= 0) {
+        records.writeInt32BE(opts.leaderEpoch, e.position + PARTITION_LEADER_EPOCH)
+        h.partitionLeaderEpoch = opts.leaderEpoch
+      }
+    } else if (h.baseOffset < next) {
+      throw new LogError(LogErrorCode.INVALID_RECORD, `Out of order offsets found in append to ${name}: batch at offset ${h.baseOffset} below the next expected offset ${next}`)
+    }
+    if (opts.logAppendTime !== null && !(h.attributes & CONTROL_MASK)) {
+      const attributes = h.attributes | TIMESTAMP_TYPE_MASK
+      records.writeInt16BE(attributes, e.position + ATTRIBUTES)
+      records.writeBigInt64BE(BigInt(opts.logAppendTime), e.position + MAX_TIMESTAMP)
+      records.writeUInt32BE(crc32c(records, e.position + ATTRIBUTES, e.position + e.size), e.position + CRC)
+      h.attributes = attributes
+      h.maxTimestamp = BigInt(opts.logAppendTime)
+    }
+    out.push({position: e.position, size: e.size, baseOffset: h.baseOffset, lastOffset: h.lastOffset, maxTimestamp: h.maxTimestamp})
+    next = h.lastOffset + 1n
+  }
+  return out
+}
+
+export const isCompressed = (e: BatchEntry): boolean => (e.header.attributes & COMPRESSION_MASK) !== 0

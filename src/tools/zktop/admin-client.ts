@@ -32,13 +32,32 @@ export async function adminCommand(url: string, command: string, timeoutMs = 500
   const text = await res.text()
   let body: Record<string, unknown>
   try {
-    body = JSON.parse(text) as Record<string, unknown>
+    body = parseAdminJson(text)
   } catch {
     throw new AdminError(`AdminServer ${target}: HTTP ${res.status}, not JSON`)
   }
   if (body.error) throw new AdminError(`AdminServer ${target}: ${String(body.error)}`)
   if (!res.ok) throw new AdminError(`AdminServer ${target}: HTTP ${res.status}`)
   return body
+}
+
+// Session ids and zxids are 64-bit; JSON.parse would round them above 2^53 (a session id of server 1
+// is already 0x100...), so they are taken as strings before parsing.
+const WIDE_FIELDS = /("(?:session_id|last_zxid|last_processed_zxid|last_cxid)"\s*:\s*)(-?\d+)/g
+
+export function parseAdminJson(text: string): Record<string, unknown> {
+  return JSON.parse(text.replace(WIDE_FIELDS, '$1"$2"')) as Record<string, unknown>
+}
+
+function hex(v: unknown): string {
+  let n: bigint
+  try {
+    n = BigInt(String(v ?? 0))
+  } catch {
+    n = 0n
+  }
+  if (n < 0n) n += 1n << 64n
+  return '0x' + n.toString(16)
 }
 
 function num(v: unknown): number {
@@ -57,14 +76,12 @@ function connection(c: Record<string, unknown>): ClientConnection {
     sent: num(c.packets_sent),
   }
   if (c.session_id !== undefined) {
-    // Jackson prints the 64-bit session id as a JSON number; JSON.parse may round it, so the
-    // hex form shown is exact only below 2^53 (ZooKeeper ids above that lose their low bits).
-    out.sessionId = '0x' + BigInt(Math.round(num(c.session_id))).toString(16)
+    out.sessionId = hex(c.session_id)
     out.lastOperation = String(c.last_operation ?? '')
     out.established = num(c.established)
     out.timeout = num(c.session_timeout)
-    out.lastCxid = '0x' + num(c.last_cxid).toString(16)
-    out.lastZxid = '0x' + num(c.last_zxid).toString(16)
+    out.lastCxid = hex(c.last_cxid)
+    out.lastZxid = hex(c.last_zxid)
     out.lastResponse = num(c.last_response_time)
     out.lastLatency = num(c.last_latency)
     out.minLatency = num(c.min_latency)
@@ -93,7 +110,7 @@ export function parseAdminStats(body: Record<string, unknown>): {stats: ServerSt
       sent: num(s.packets_sent),
       connections: num(s.num_alive_client_connections),
       outstanding: num(s.outstanding_requests),
-      zxid: '0x' + BigInt(Math.round(num(s.last_processed_zxid))).toString(16),
+      zxid: hex(s.last_processed_zxid),
       mode: body.read_only === true ? 'read-only' : state,
       nodeCount: num(body.node_count),
     },

@@ -70,7 +70,7 @@ export function serverRow(target: ServerTarget, snap: ServerSnapshot | undefined
   const st = snap?.stats
   if (!snap) return `${head} ?`
   if (!st) return `${head} U`
-  return `${head} ${modeLetter(st.mode)} ${lpad(st.outstanding, 8)} ${lpad(st.received, 8)} ${lpad(st.sent, 8)} ${lpad(snap.clients?.length ?? 0, 5)} ${lpad(st.latencyMin, 6)} ${lpad(st.latencyAvgText, 6)} ${lpad(st.latencyMax, 6)}`
+  return `${head} ${modeLetter(st.mode)} ${lpad(st.outstanding, 8)} ${lpad(st.received, 8)} ${lpad(st.sent, 8)} ${lpad(snap.clients?.length ?? st.connections, 5)} ${lpad(st.latencyMin, 6)} ${lpad(st.latencyAvgText, 6)} ${lpad(st.latencyMax, 6)}`
 }
 
 export interface ClientRow {
@@ -89,8 +89,9 @@ export function sortClients(snapshots: (ServerSnapshot | undefined)[], sort: Sor
       case 'latency': return r.client.avgLatency ?? -1
     }
   }
-  // Highest first (zktop.py sorts by QUEUED descending); ties keep a steady order.
-  return rows.sort((a, b) => key(b) - key(a) || a.serverId - b.serverId || a.client.port - b.client.port)
+  // Highest first (zktop.py sorts by QUEUED descending); the sort is stable, so ties keep the
+  // servers' order and each server's own order, as in zktop.py.
+  return rows.sort((a, b) => key(b) - key(a))
 }
 
 export function clientRow(r: ClientRow, wide: boolean, names?: Map<string, string>): string {

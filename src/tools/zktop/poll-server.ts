@@ -17,7 +17,10 @@ export interface PollOptions {
   now?: () => number
 }
 
-export const WHITELIST_HINT = '4lw.commands.whitelist=stat,srvr,cons,mntr,srst (or *)'
+/** The setting that enables the given words, for the notes. */
+export function whitelistHint(words: string[]): string {
+  return `add ${words.join(', ')} to 4lw.commands.whitelist (or set it to *)`
+}
 
 type Word = 'stat' | 'srvr' | 'cons' | 'mntr' | 'srst'
 
@@ -49,77 +52,58 @@ function mergeLatency(clients: ClientConnection[], cons: ClientConnection[]): vo
 export async function pollServer(target: ServerTarget, opts: PollOptions = {}): Promise<ServerSnapshot> {
   const now = opts.now ?? Date.now
   const notes: string[] = []
+  const refused = new Set<Word>()
   let stats: ServerStats | undefined
   let clients: ClientConnection[] | undefined
   let source: StatsSource | undefined
   let mntr: Map<string, string> | undefined
   let downReason: string | undefined
-  let consTried = false
+  let adminUsed = false
 
-  const stat = await ask(target, 'stat', opts)
-  if (stat.ok) {
+  // Asks a word; records a refusal, or the network failure that makes the server down.
+  const word = async (w: Word): Promise<string | undefined> => {
+    const r = await ask(target, w, opts)
+    if (r.ok) return r.text
+    if (r.refused) refused.add(w)
+    else downReason ??= r.reason
+    return undefined
+  }
+  const parse = <T>(fn: () => T): T | undefined => {
     try {
-      ;({stats, clients} = parseStat(stat.text))
-      source = 'stat'
+      return fn()
     } catch (error) {
       notes.push((error as Error).message)
+      return undefined
     }
-  } else if (!stat.refused) {
-    downReason = stat.reason
   }
 
+  const stat = await word('stat')
+  if (stat !== undefined) {
+    const parsed = parse(() => parseStat(stat))
+    if (parsed) ({stats, clients} = parsed)
+    if (parsed) source = 'stat'
+  }
   if (!stats && !downReason) {
-    const srvr = await ask(target, 'srvr', opts)
-    if (srvr.ok) {
-      try {
-        stats = parseSrvr(srvr.text)
-        source = 'srvr'
-      } catch (error) {
-        notes.push((error as Error).message)
-      }
-      const cons = await ask(target, 'cons', opts)
-      consTried = true
-      if (cons.ok) {
-        try {
-          clients = parseCons(cons.text)
-          source = 'srvr+cons'
-        } catch (error) {
-          notes.push((error as Error).message)
-        }
-      }
-      if (stat.ok === false && stat.refused) {
-        notes.push(clients
-          ? `stat is not whitelisted: read srvr + cons instead (enable with ${WHITELIST_HINT})`
-          : `stat and cons are not whitelisted: no client list (enable with ${WHITELIST_HINT})`)
-      }
-    } else if (srvr.refused) {
-      notes.push(`stat and srvr are not whitelisted (enable with ${WHITELIST_HINT}${target.adminUrl ? '' : ', or give --admin-url'})`)
-    } else {
-      downReason = srvr.reason
+    const srvr = await word('srvr')
+    if (srvr !== undefined) {
+      stats = parse(() => parseSrvr(srvr))
+      if (stats) source = 'srvr'
+      const cons = await word('cons')
+      if (cons !== undefined) clients = parse(() => parseCons(cons))
+      if (stats && clients) source = 'srvr+cons'
     }
   }
-
   if (opts.details && stats && !downReason) {
-    if (clients && clients.some((c) => c.avgLatency === undefined) && !consTried) {
-      const cons = await ask(target, 'cons', opts)
-      if (cons.ok) {
+    if (clients && source === 'stat') {
+      const cons = await word('cons')
+      if (cons !== undefined) {
         try {
-          mergeLatency(clients, parseCons(cons.text))
-        } catch { /* latency columns stay empty */ }
-      } else if (cons.refused) {
-        notes.push(`cons is not whitelisted: no per-client latency (enable with ${WHITELIST_HINT})`)
+          mergeLatency(clients, parseCons(cons))
+        } catch { /* the latency column stays empty */ }
       }
     }
-    const m = await ask(target, 'mntr', opts)
-    if (m.ok) {
-      try {
-        mntr = parseMntr(m.text)
-      } catch (error) {
-        notes.push((error as Error).message)
-      }
-    } else if (m.refused) {
-      notes.push(`mntr is not whitelisted: no detail figures (enable with ${WHITELIST_HINT})`)
-    }
+    const m = await word('mntr')
+    if (m !== undefined) mntr = parse(() => parseMntr(m))
   }
 
   // The AdminServer fills in what the words could not give.
@@ -128,27 +112,38 @@ export async function pollServer(target: ServerTarget, opts: PollOptions = {}): 
     try {
       if (!stats || !clients) {
         const admin = parseAdminStats(await adminCommand(target.adminUrl, 'stats', timeoutMs))
-        if (!stats) {
-          stats = admin.stats
-          source = 'admin'
-        } else {
-          source = 'srvr+cons'
-        }
+        if (!stats) stats = admin.stats
+        source = source === 'srvr' ? 'srvr+admin' : 'admin'
         if (!clients) {
           clients = admin.clients
           if (opts.details) {
             try {
               mergeLatency(clients, parseAdminConnections(await adminCommand(target.adminUrl, 'connections', timeoutMs)))
-            } catch { /* latency columns stay empty */ }
+            } catch { /* the latency column stays empty */ }
           }
         }
         downReason = undefined
-        notes.push(`read from the AdminServer ${target.adminUrl} (four-letter words not whitelisted: ${WHITELIST_HINT})`)
+        adminUsed = true
       }
-      if (opts.details && !mntr) mntr = parseAdminMonitor(await adminCommand(target.adminUrl, 'monitor', timeoutMs))
+      if (opts.details && !mntr) {
+        mntr = parseAdminMonitor(await adminCommand(target.adminUrl, 'monitor', timeoutMs))
+        adminUsed = true
+      }
     } catch (error) {
       notes.push(error instanceof AdminError ? error.message : `AdminServer: ${(error as Error).message}`)
     }
+  }
+
+  // What is missing, and what enables it.
+  const missing = [...refused]
+  if (missing.length > 0) {
+    const lost: string[] = []
+    if (!stats) lost.push('server figures')
+    if (stats && !clients) lost.push('client list')
+    if (opts.details && clients && refused.has('cons') && source === 'stat') lost.push('per-client latency')
+    if (opts.details && !mntr) lost.push('mntr figures')
+    const how = adminUsed ? `read from the AdminServer ${target.adminUrl}` : lost.length ? `no ${lost.join(', no ')}${target.adminUrl ? '' : ' (or give --admin-url)'}` : `read ${source}`
+    notes.unshift(`${missing.join(', ')} not whitelisted: ${how}; ${whitelistHint(missing)}`)
   }
 
   const snapshot: ServerSnapshot = {target, at: now(), status: 'up', notes}
@@ -157,7 +152,6 @@ export async function pollServer(target: ServerTarget, opts: PollOptions = {}): 
     snapshot.source = source
     if (clients) snapshot.clients = clients
     if (mntr) snapshot.mntr = mntr
-    if (!clients) notes.push(`no client list (enable with ${WHITELIST_HINT})`)
     return snapshot
   }
   snapshot.status = downReason ? 'down' : 'blind'
@@ -177,5 +171,5 @@ export async function resetServerStats(target: ServerTarget, opts: PollOptions =
       return (error as Error).message
     }
   }
-  return r.refused ? `srst is not whitelisted on ${target.host}:${target.port} (enable with ${WHITELIST_HINT})` : `${target.host}:${target.port}: ${r.reason}`
+  return r.refused ? `srst not whitelisted on ${target.host}:${target.port}: ${whitelistHint(['srst'])}` : `${target.host}:${target.port}: ${r.reason}`
 }

@@ -15,6 +15,8 @@ export interface ScreenOptions {
   terminal?: string
   /** Signals that end the screen with 128 + signal (default SIGTERM, SIGHUP). */
   signals?: NodeJS.Signals[]
+  /** Hands the blessed screen to tests (they read screen.lines). */
+  onScreen?: (screen: blessed.Widgets.Screen) => void
 }
 
 const COLOR_TAGS: Record<Style, [string, string]> = {
@@ -63,6 +65,7 @@ export function runScreen(monitor: Monitor, opts: ScreenOptions): Promise<number
       warnings: false,
       title: 'ktool zktop',
     })
+    opts.onScreen?.(screen)
     const box = blessed.box({parent: screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, wrap: false})
     let finished = false
 

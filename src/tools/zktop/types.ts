@@ -44,7 +44,7 @@ export interface ClientConnection {
 }
 
 /** Where a server's figures came from, best first. */
-export type StatsSource = 'stat' | 'srvr+cons' | 'srvr' | 'admin'
+export type StatsSource = 'stat' | 'srvr+cons' | 'srvr+admin' | 'srvr' | 'admin'
 
 /**
  * A server's state after one poll:

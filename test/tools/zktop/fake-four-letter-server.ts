@@ -3,7 +3,9 @@
 // connection closed with no reply, as ZooKeeper does.
 import {createServer, type Server, type Socket} from 'node:net'
 
-export type Replies = Record<string, string | (() => string)>
+/** A reply that never comes: the connection stays open and silent. */
+export const HANG = Symbol('hang')
+export type Replies = Record<string, string | typeof HANG | (() => string)>
 
 export class FakeFourLetterServer {
   private server?: Server
@@ -14,7 +16,7 @@ export class FakeFourLetterServer {
   constructor(public replies: Replies) {}
 
   async start(port = 0): Promise<this> {
-    const server = createServer((socket) => {
+    const server = createServer({allowHalfOpen: true}, (socket) => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
       socket.on('error', () => {})
@@ -26,6 +28,7 @@ export class FakeFourLetterServer {
         this.asked.push(word)
         const reply = this.replies[word]
         if (reply === undefined) return void socket.destroy()
+        if (reply === HANG) return
         socket.end(typeof reply === 'function' ? reply() : reply)
       })
     })

@@ -35,6 +35,8 @@ export interface ConnectionInfo {
   remotePort: number
   localAddress: string
   localPort: number
+  /** Aborted when the connection closes: waits (long-poll fetch, acks=all) give up and free their state. */
+  signal: AbortSignal
 }
 
 /** What every handler can reach: the owners of broker state. Handlers stay thin and call these. */

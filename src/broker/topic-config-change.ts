@@ -1,0 +1,64 @@
+// AlterConfigs (replace every override) and IncrementalAlterConfigs (SET, DELETE, APPEND, SUBTRACT
+// per key) for topics. Broker configs are static here (server.properties): changes to a broker
+// resource are refused the way Kafka refuses a read-only key.
+import type {BrokerRuntime} from './runtime.js'
+import {TOPIC_CONFIGS, validateTopicConfig} from './topic-configs.js'
+
+export const TOPIC = 2
+export const BROKER = 4
+const UNKNOWN_TOPIC_OR_PARTITION = 3
+const INVALID_CONFIG = 40
+const INVALID_REQUEST = 42
+
+export interface ConfigChangeResult {
+  errorCode: number
+  errorMessage: string | null
+}
+
+export type Op = {name: string; op: 'SET' | 'DELETE' | 'APPEND' | 'SUBTRACT'; value: string | null}
+
+export async function changeConfigs(rt: BrokerRuntime, resourceType: number, resourceName: string, ops: Op[], replaceAll: boolean, validateOnly: boolean): Promise<ConfigChangeResult> {
+  if (resourceType === BROKER) {
+    if (ops.length === 0) return {errorCode: 0, errorMessage: null}
+    return {errorCode: INVALID_REQUEST, errorMessage: `Cannot update these configs dynamically: ${ops.map((o) => o.name).join(', ')} (ktool reads broker configs from server.properties only)`}
+  }
+  if (resourceType !== TOPIC) return {errorCode: INVALID_REQUEST, errorMessage: `Unsupported resource type ${resourceType}`}
+  const topic = rt.metadata.topic(resourceName)
+  if (!topic) return {errorCode: UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${resourceName} does not exist`}
+  const next = replaceAll ? new Map<string, string>() : new Map(topic.configs)
+  const seen = new Set<string>()
+  for (const o of ops) {
+    if (seen.has(o.name)) return {errorCode: INVALID_REQUEST, errorMessage: `Error due to duplicate config keys`}
+    seen.add(o.name)
+    const def = TOPIC_CONFIGS[o.name]
+    if (!def) return {errorCode: INVALID_CONFIG, errorMessage: `Unknown topic config name: ${o.name}`}
+    switch (o.op) {
+      case 'SET': {
+        if (o.value === null) {
+          if (replaceAll) continue
+          return {errorCode: INVALID_REQUEST, errorMessage: `Null value not supported for : ${o.name}`}
+        }
+        const error = validateTopicConfig(o.name, o.value)
+        if (error) return {errorCode: INVALID_CONFIG, errorMessage: error}
+        next.set(o.name, o.value)
+        break
+      }
+      case 'DELETE':
+        next.delete(o.name)
+        break
+      case 'APPEND':
+      case 'SUBTRACT': {
+        if (def.type !== 'LIST') return {errorCode: INVALID_CONFIG, errorMessage: `Config value append is not allowed for config key: ${o.name}`}
+        const current = (next.get(o.name) ?? def.default).split(',').map((s) => s.trim()).filter(Boolean)
+        const items = (o.value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+        const updated = o.op === 'APPEND' ? [...current, ...items.filter((i) => !current.includes(i))] : current.filter((c) => !items.includes(c))
+        const error = validateTopicConfig(o.name, updated.join(','))
+        if (error) return {errorCode: INVALID_CONFIG, errorMessage: error}
+        next.set(o.name, updated.join(','))
+        break
+      }
+    }
+  }
+  if (!validateOnly) await rt.metadata.setTopicConfig(resourceName, next)
+  return {errorCode: 0, errorMessage: null}
+}

@@ -70,7 +70,7 @@ describe('StringConverter and ByteArrayConverter', () => {
 
 describe('connectToString', () => {
   it('prints values as Java does for FileStreamSink', () => {
-    expect(connectToString(new Map([['a', 1], ['b', 'x']]))).toBe('{a=1, b=x}')
+    expect(connectToString(new Map<string, unknown>([['a', 1], ['b', 'x']]))).toBe('{a=1, b=x}')
     expect(connectToString(null)).toBe('null')
     expect(connectToString(true)).toBe('true')
     expect(connectToString(2.5)).toBe('2.5')

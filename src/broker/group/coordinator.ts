@@ -189,6 +189,11 @@ export class GroupCoordinator {
     return this.topic.partitionFor(groupId)
   }
 
+  /** Started and not stopped: it answers for groups (FindCoordinator points clients here). */
+  get isActive(): boolean {
+    return this.active
+  }
+
   /** The error every group API answers before looking at the group, or NONE. */
   validateGroupStatus(groupId: string, api: GroupApi): number {
     const emptyAllowed = api === 'commit' || api === 'fetch' || api === 'describe' || api === 'delete'

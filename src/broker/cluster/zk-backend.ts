@@ -32,10 +32,20 @@ export class ZkMetadataBackend implements MetadataBackend {
     private readonly logger: Logger,
   ) {}
 
-  /** Creates the persistent paths a Kafka cluster has. */
+  /**
+   * Creates the persistent paths a Kafka cluster has. Missing ones are created in one multi-op
+   * (one transaction-log write instead of one per node), parents first.
+   */
   static async ensureLayout(zk: ZkClient): Promise<void> {
-    for (const p of ['/consumers', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config/changes', '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/config/ips', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification']) {
-      await zk.mkdirp(p)
+    const paths = ['/cluster', '/consumers', '/brokers', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config', '/config/changes', '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/config/ips', '/admin', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification']
+    const present = await Promise.all(paths.map((p) => zk.exists(p)))
+    const missing = paths.filter((_, i) => !present[i])
+    if (missing.length === 0) return
+    try {
+      await zk.createAll(missing)
+    } catch {
+      // Another broker raced us: fall back to one at a time, tolerating what exists.
+      for (const p of missing) await zk.mkdirp(p)
     }
   }
 

@@ -7,6 +7,18 @@ const {CreateMode, Exception} = zookeeper
 
 export class ZkTimeoutError extends Error {}
 
+/** node-zookeeper-client errors carry no path; add the operation and path to the message. */
+function annotate(error: unknown, op: string, path: string): unknown {
+  if (error && typeof error === 'object' && 'message' in error) {
+    try {
+      ;(error as Error).message = `${(error as Error).message} (${op} ${path})`
+    } catch {
+      // read-only message: leave it
+    }
+  }
+  return error
+}
+
 export function isNoNode(error: unknown): boolean {
   return (error as {getCode?: () => number})?.getCode?.() === Exception.NO_NODE
 }
@@ -45,13 +57,20 @@ export class ZkClient {
     const m = mode === 'ephemeral' ? CreateMode.EPHEMERAL : mode === 'persistent_sequential' ? CreateMode.PERSISTENT_SEQUENTIAL : CreateMode.PERSISTENT
     const buf = data === null ? null : Buffer.isBuffer(data) ? data : Buffer.from(data)
     return new Promise((resolve, reject) => {
-      this.client.create(path, buf as Buffer, m, (error, p) => (error ? reject(error) : resolve(p)))
+      this.client.create(path, buf as Buffer, m, (error, p) => (error ? reject(annotate(error, 'create', path)) : resolve(p)))
     })
+  }
+
+  /** Creates persistent empty nodes in one multi-op (all or none). */
+  createAll(paths: string[]): Promise<void> {
+    const tx = this.client.transaction()
+    for (const p of paths) tx.create(p, CreateMode.PERSISTENT)
+    return new Promise((resolve, reject) => tx.commit((error) => (error ? reject(annotate(error, 'multi', paths.join(','))) : resolve())))
   }
 
   /** Creates the path and its parents when missing. */
   mkdirp(path: string): Promise<void> {
-    return new Promise((resolve, reject) => this.client.mkdirp(path, (error) => (error ? reject(error) : resolve())))
+    return new Promise((resolve, reject) => this.client.mkdirp(path, (error) => (error ? reject(annotate(error, 'mkdirp', path)) : resolve())))
   }
 
   /** Creates a node (parents included) or overwrites its data. */
@@ -73,7 +92,7 @@ export class ZkClient {
 
   getData(path: string, watcher?: (event: Event) => void): Promise<{data: Buffer | null; stat: Stat}> {
     return new Promise((resolve, reject) => {
-      const cb = (error: unknown, data: Buffer, stat: Stat) => (error ? reject(error) : resolve({data: data ?? null, stat}))
+      const cb = (error: unknown, data: Buffer, stat: Stat) => (error ? reject(annotate(error, 'getData', path)) : resolve({data: data ?? null, stat}))
       if (watcher) this.client.getData(path, watcher, cb as never)
       else this.client.getData(path, cb as never)
     })
@@ -90,12 +109,12 @@ export class ZkClient {
   }
 
   setData(path: string, data: string | Buffer, version = -1): Promise<Stat> {
-    return new Promise((resolve, reject) => this.client.setData(path, Buffer.isBuffer(data) ? data : Buffer.from(data), version, (error, stat) => (error ? reject(error) : resolve(stat))))
+    return new Promise((resolve, reject) => this.client.setData(path, Buffer.isBuffer(data) ? data : Buffer.from(data), version, (error, stat) => (error ? reject(annotate(error, 'setData', path)) : resolve(stat))))
   }
 
   getChildren(path: string, watcher?: (event: Event) => void): Promise<string[]> {
     return new Promise((resolve, reject) => {
-      const cb = (error: unknown, children: string[]) => (error ? reject(error) : resolve(children))
+      const cb = (error: unknown, children: string[]) => (error ? reject(annotate(error, 'getChildren', path)) : resolve(children))
       if (watcher) this.client.getChildren(path, watcher, cb as never)
       else this.client.getChildren(path, cb as never)
     })
@@ -107,7 +126,7 @@ export class ZkClient {
 
   remove(path: string): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.client.remove(path, -1, (error) => (error && !isNoNode(error) ? reject(error) : resolve())),
+      this.client.remove(path, -1, (error) => (error && !isNoNode(error) ? reject(annotate(error, 'remove', path)) : resolve())),
     )
   }
 

@@ -56,8 +56,9 @@ const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {SIGHUP: 1, SIGINT
 export function runScreen(monitor: Monitor, opts: ScreenOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     const screen = blessed.screen({
-      input: opts.input,
-      output: opts.output,
+      // @types/blessed has input and output the wrong way round
+      input: opts.input as never,
+      output: opts.output as never,
       terminal: opts.terminal,
       smartCSR: true,
       fullUnicode: true,

@@ -1,0 +1,198 @@
+// ktool zktop against Apache ZooKeeper 3.8 from Debian: --once and --json, the fallback chain on a
+// server with the default whitelist and its AdminServer, the screen in tmux, and Debian's zktop
+// beside ours on the same server. Two JVMs are started once for the whole file.
+import {execFileSync, spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {ktool, ROOT} from '../../helpers/cli.js'
+import {requirePeers} from '../../helpers/peers.js'
+import {sendFourLetterWord} from '../../../src/tools/zktop/four-letter-client.js'
+import {parseCons, parseMntr, parseSrvr} from '../../../src/tools/zktop/parse-four-letter.js'
+import {freePort, startApacheZooKeeper, type ApacheZooKeeper} from './apache-zookeeper.js'
+import {openSession, type Session} from './zk-session.js'
+
+const word = (zk: ApacheZooKeeper, w: string): Promise<string> => sendFourLetterWord('127.0.0.1', zk.port, w)
+
+/** Client rows of a zktop screen (ours or zktop.py's): [host, port, server, interest, queued, recved, sent]. */
+function clientRows(text: string): string[][] {
+  const lines = text.split('\n')
+  const h = lines.findIndex((l) => l.startsWith('CLIENT'))
+  return lines.slice(h + 1).filter((l) => /^\S+ +\d+ \d \d +\d+ +\d+ +\d+/.test(l)).map((l) => l.trim().split(/ +/))
+}
+
+describe.skipIf(!requirePeers('zookeeper', 'java'))('zktop against Apache ZooKeeper 3.8', () => {
+  let open: ApacheZooKeeper // 4lw.commands.whitelist=*
+  let closed: ApacheZooKeeper // the default whitelist (srvr only)
+  const sessions: Session[] = []
+
+  beforeAll(async () => {
+    ;[open, closed] = await Promise.all([startApacheZooKeeper({whitelist: '*'}), startApacheZooKeeper()])
+    sessions.push(await openSession(open.connectString, '/zktop'), await openSession(open.connectString, '/zktop'), await openSession(closed.connectString, '/zktop'))
+  }, 60_000)
+
+  afterAll(async () => {
+    for (const s of sessions) s.close()
+    await Promise.all([open?.cleanup(), closed?.cleanup()])
+  })
+
+  it('--once prints zktop.py\'s screen with the server\'s own figures, exit 0', async () => {
+    const r = await ktool(['zktop', '--servers', `127.0.0.1:${open.port}`, '--once'])
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    const srvr = parseSrvr(await word(open, 'srvr'))
+    const cons = parseCons(await word(open, 'cons'))
+    const lines = r.stdout.split('\n')
+    // 2 sessions + the stat connection itself, as zktop.py counts them
+    expect(lines[0]).toBe(`Ensemble -- nodecount:${srvr.nodeCount} zxid:${srvr.zxid} sessions:3`)
+    expect(lines[1]).toBe('')
+    expect(lines[2]).toBe('ID SERVER           PORT M    OUTST    RECVD     SENT CONNS MINLAT AVGLAT MAXLAT')
+    expect(lines[3]).toMatch(new RegExp(`^0  127\\.0\\.0\\.1 +${open.port} S +0 +\\d+ +\\d+ +3 +\\d+ +\\d+\\.\\d+ +\\d+$`))
+    expect(lines[5]).toBe('CLIENT           PORT S I   QUEUED    RECVD     SENT')
+    const rows = clientRows(r.stdout)
+    expect(rows).toHaveLength(3)
+    const sessionPorts = cons.filter((c) => c.sessionId).map((c) => String(c.port)).sort()
+    expect(rows.filter((row) => Number(row[5]) > 1).map((row) => row[1]).sort()).toEqual(sessionPorts)
+  })
+
+  it('--json carries the same fields, with mntr figures and session details', async () => {
+    const r = await ktool(['zktop', '--servers', `127.0.0.1:${open.port}`, '--json'])
+    expect(r.status).toBe(0)
+    const j = JSON.parse(r.stdout)
+    const srvr = parseSrvr(await word(open, 'srvr'))
+    const mntr = parseMntr(await word(open, 'mntr'))
+    const s = j.servers[0]
+    expect(s).toMatchObject({status: 'up', source: 'stat', mode: 'standalone', modeLetter: 'S', leader: false, zxid: srvr.zxid, nodeCount: srvr.nodeCount, connections: 3, notes: []})
+    expect(s.version).toMatch(/^3\.8\.\d+-/)
+    expect(s.mntr).toMatchObject({ephemeralsCount: 2, znodeCount: Number(mntr.get('zk_znode_count')), watchCount: 2, serverState: 'standalone'})
+    expect(s.mntr.openFileDescriptorCount).toBeGreaterThan(0)
+    expect(j.ensemble).toEqual({nodeCount: srvr.nodeCount, zxid: srvr.zxid, sessions: 3})
+    const withSession = j.clients.filter((c: {sessionId?: string}) => c.sessionId)
+    expect(withSession).toHaveLength(2)
+    for (const c of withSession) expect(c).toMatchObject({server: 0, host: '127.0.0.1', timeout: 30000, sessionId: expect.stringMatching(/^0x[0-9a-f]+$/)})
+  })
+
+  it('falls back to srvr where stat is not whitelisted (the 3.5+ default) and names the setting', async () => {
+    const r = await ktool(['zktop', '--servers', `127.0.0.1:${closed.port}`, '--once'])
+    expect(r.status).toBe(0)
+    const lines = r.stdout.split('\n')
+    // no client lines to count: CONNS is the server's Connections figure
+    const srvr = parseSrvr(await word(closed, 'srvr'))
+    expect(lines[3]).toMatch(new RegExp(`^0  127\\.0\\.0\\.1 +${closed.port} S +0 +\\d+ +\\d+ +${srvr.connections} `))
+    expect(clientRows(r.stdout)).toHaveLength(0)
+    expect(r.stderr).toMatch(/stat, cons not whitelisted: no client list \(or give --admin-url\); add stat, cons to 4lw.commands.whitelist/)
+  })
+
+  it('reads the AdminServer\'s /commands when given --admin-url', async () => {
+    const r = await ktool(['zktop', '--servers', `127.0.0.1:${closed.port}`, '--admin-url', closed.adminUrl, '--json'])
+    expect(r.status).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j.servers[0]).toMatchObject({status: 'up', source: 'srvr+admin', mode: 'standalone'})
+    expect(j.servers[0].mntr).toMatchObject({ephemeralsCount: 1, serverState: 'standalone'})
+    expect(j.servers[0].notes[0]).toMatch(/read from the AdminServer/)
+    const conns = (await (await fetch(`${closed.adminUrl}/commands/connections`)).text())
+    const sid = BigInt(/"session_id" : (\d+)/.exec(conns)![1]!)
+    expect(j.clients.map((c: {sessionId?: string}) => c.sessionId)).toContain('0x' + sid.toString(16))
+  })
+
+  it('exits 1 with the unreachable server shown as down', async () => {
+    const port = await freePort()
+    const r = await ktool(['zktop', '--servers', `127.0.0.1:${open.port},127.0.0.1:${port}`, '--once'])
+    expect(r.status).toBe(1)
+    expect(r.stdout.split('\n')[4]).toBe(`1  127.0.0.1       ${port} U  down: connection refused by 127.0.0.1:${port}`)
+    const j = JSON.parse((await ktool(['zktop', '--servers', `127.0.0.1:${port}`, '--json'])).stdout)
+    expect(j.servers[0]).toMatchObject({status: 'down', modeLetter: 'U', reason: `connection refused by 127.0.0.1:${port}`})
+  })
+
+  describe.skipIf(!requirePeers('tmux'))('in tmux', () => {
+    const socket = `ktool-zktop-${process.pid}`
+    const dir = mkdtempSync(join(tmpdir(), 'ktool-'))
+    const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
+    const capture = (session: string): string => tmux('capture-pane', '-t', session, '-p')
+    async function until(session: string, re: RegExp, what: string, ms = 15_000): Promise<string> {
+      const end = Date.now() + ms
+      for (;;) {
+        const text = capture(session)
+        if (re.test(text)) return text
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${text}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    function start(session: string, command: string): void {
+      const env = `NCURSES_NO_UTF8_ACS=1 NODE_ENV=production LANG=C.UTF-8 TERM=xterm-256color`
+      tmux('new-session', '-d', '-s', session, '-x', '132', '-y', '36', `cd ${ROOT} && env ${env} ${command}; echo EXIT=$?; sleep 60`)
+    }
+    const childPid = (session: string): number => {
+      const shell = tmux('display', '-p', '-t', session, '#{pane_pid}').trim()
+      return Number(execFileSync('ps', ['--ppid', shell, '-o', 'pid='], {encoding: 'utf8'}).trim().split('\n')[0])
+    }
+
+    afterAll(() => {
+      spawnSync('tmux', ['-L', socket, 'kill-server'])
+      rmSync(dir, {recursive: true, force: true})
+    })
+
+    it('starts, sorts, selects, pauses, sees a server stop and come back, quits with 0', async () => {
+      start('a', `node bin/run.js zktop --servers 127.0.0.1:${open.port},127.0.0.1:${closed.port} --delay 0.5`)
+      let screen = await until('a', new RegExp(`^1  127\\.0\\.0\\.1 +${closed.port} S `, 'm'), 'both servers')
+      // the 2 sessions on the open server and our own stat connection (the cons and mntr connections
+      // of the last poll may still be listed)
+      const sessionCount = Number(/^Ensemble -- nodecount:\d+ zxid:0x[0-9a-f]+ sessions:(\d+)$/m.exec(screen)![1])
+      expect(sessionCount).toBeGreaterThanOrEqual(3)
+      expect(screen).toMatch(new RegExp(`^0  127\\.0\\.0\\.1 +${open.port} S `, 'm'))
+      expect(screen).toMatch(/stat, cons, mntr not whitelisted: no client list, no mntr figures/) // the note for the closed server
+      expect(screen).toMatch(/^sort:queued  every 0\.5s/m)
+      tmux('send-keys', '-t', 'a', 's')
+      await until('a', /^sort:received/m, 'sort by received')
+      tmux('send-keys', '-t', 'a', 'j')
+      await until('a', new RegExp(`^Server 1  127\\.0\\.0\\.1:${closed.port}  standalone`, 'm'), 'select server 1')
+      tmux('send-keys', '-t', 'a', 'p')
+      await until('a', /PAUSED/, 'pause')
+      tmux('send-keys', '-t', 'a', 'p')
+      await until('a', /^sort:received  every 0\.5s {3}q:quit/m, 'resume')
+
+      await closed.stop()
+      screen = await until('a', new RegExp(`^1  127\\.0\\.0\\.1 +${closed.port} U  down: connection refused`, 'm'), 'server 1 down')
+      expect(screen).toMatch(/down: connection refused .*asking again every 0\.5s/)
+      await closed.start()
+      await until('a', new RegExp(`^1  127\\.0\\.0\\.1 +${closed.port} S `, 'm'), 'server 1 back', 30_000)
+      sessions.push(await openSession(closed.connectString, '/zktop'))
+
+      tmux('send-keys', '-t', 'a', 'q')
+      screen = await until('a', /^EXIT=\d+/m, 'exit')
+      expect(screen).toMatch(/^EXIT=0$/m)
+      expect(screen).not.toMatch(/Ensemble/) // the alternate screen is gone: the terminal is back
+    }, 90_000)
+
+    it('gives the terminal back on SIGTERM (exit 143)', async () => {
+      start('b', `node bin/run.js zktop --servers 127.0.0.1:${open.port} --delay 1`)
+      await until('b', /^0  127\.0\.0\.1/m, 'the screen')
+      process.kill(childPid('b'), 'SIGTERM')
+      const screen = await until('b', /^EXIT=\d+/m, 'exit')
+      expect(screen).toMatch(/^EXIT=143$/m)
+      expect(screen).not.toMatch(/Ensemble/)
+    }, 30_000)
+
+    it.skipIf(!requirePeers('zktop'))('shows the same counts as Debian\'s zktop on the same server', async () => {
+      start('py', `/usr/bin/zktop --servers=127.0.0.1:${open.port}`)
+      const theirs = await until('py', new RegExp(`^0  127\\.0\\.0\\.1 +${open.port} S `, 'm'), "zktop.py's screen")
+      const ours = (await ktool(['zktop', '--servers', `127.0.0.1:${open.port}`, '--once'])).stdout
+      const ensemble = (t: string): string => /^Ensemble -- (nodecount:\d+ zxid:0x[0-9a-f]+) sessions:(\d+)/m.exec(t)!.slice(1).join(' ')
+      expect(ensemble(ours)).toBe(ensemble(theirs))
+      // the same header lines, column for column
+      expect(ours.split('\n')[2]).toBe(theirs.split('\n')[2]!.trimEnd())
+      expect(ours.split('\n')[5]).toBe(theirs.split('\n')[5]!.trimEnd())
+      // the same sessions (each tool also lists its own stat connection: recved 1, sent 0)
+      const sessionsOf = (t: string): string[] => clientRows(t).filter((r) => Number(r[5]) > 1).map((r) => `${r[1]} ${r[2]} ${r[3]}`).sort()
+      expect(sessionsOf(ours)).toEqual(sessionsOf(theirs))
+      expect(sessionsOf(ours).length).toBeGreaterThanOrEqual(2)
+      // the same server row up to the counters that move between two polls
+      const row = (t: string): string[] => t.split('\n')[3]!.trim().split(/ +/)
+      expect(row(ours).slice(0, 5)).toEqual(row(theirs).slice(0, 5))
+      expect(row(ours)[7]).toBe(row(theirs)[7]) // CONNS
+      tmux('send-keys', '-t', 'py', 'q')
+      await until('py', /^EXIT=0$/m, 'zktop.py quit')
+    }, 30_000)
+  })
+})

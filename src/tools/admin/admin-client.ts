@@ -80,6 +80,11 @@ export class AdminClient {
     for (const c of this.conns.values()) c.then((x) => x.close(), () => undefined)
   }
 
+  /** The connection to a broker by id (the bootstrap connection when the id is unknown). */
+  connection(nodeId: number): Promise<KafkaConnection> {
+    return this.connTo(nodeId)
+  }
+
   private connTo(nodeId: number): Promise<KafkaConnection> {
     const node = this.brokers.find((b) => b.nodeId === nodeId)
     if (!node) return Promise.resolve(this.bootstrap)
@@ -106,7 +111,7 @@ export class AdminClient {
   // ---- cluster and topics ----
 
   /** Metadata for the named topics, or for all topics with null. */
-  async metadata(topics: string[] | null): Promise<ClusterMetadata> {
+  async metadata(topics: string[] | null, autoCreate = false): Promise<ClusterMetadata> {
     const res = await this.bootstrap.request<{
       brokers: {nodeId: number; host: string; port: number; rack: string | null}[]
       clusterId: string | null
@@ -114,7 +119,7 @@ export class AdminClient {
       topics: {errorCode: number; name: string | null; topicId: string; isInternal: boolean; partitions: {errorCode: number; partitionIndex: number; leaderId: number; replicaNodes: number[]; isrNodes: number[]}[]}[]
     }>(API.METADATA, {
       topics: topics === null ? null : topics.map((name) => ({topicId: ZERO_UUID, name})),
-      allowAutoTopicCreation: false,
+      allowAutoTopicCreation: autoCreate,
       includeClusterAuthorizedOperations: false,
       includeTopicAuthorizedOperations: false,
     }, 12)

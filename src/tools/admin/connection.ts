@@ -87,7 +87,15 @@ export class KafkaConnection {
     return (await this.send(apiKey, v, body)) as T
   }
 
-  send(apiKey: number, version: number, body: object): Promise<unknown> {
+  /** Like request(), for requests the broker does not answer (Produce with acks=0). */
+  async requestOneWay(apiKey: number, body: object, max?: number): Promise<void> {
+    const v = this.version(apiKey, max)
+    if (v === undefined) throw new ConnectionError(`The broker at ${this.address} does not support API key ${apiKey}`)
+    await this.send(apiKey, v, body, true)
+  }
+
+  /** Resolves once written when `oneWay`; otherwise with the decoded response. */
+  send(apiKey: number, version: number, body: object, oneWay = false): Promise<unknown> {
     if (this.closed) return Promise.reject(new ConnectionError(`Connection to ${this.address} is closed`))
     const spec = apiSpec(apiKey)
     if (!spec) return Promise.reject(new ConnectionError(`Unknown API key ${apiKey}`))
@@ -100,6 +108,9 @@ export class KafkaConnection {
     spec.encodeRequest(w, body as never, version)
     const frame = w.finish()
     frame.writeInt32BE(frame.length - 4, size)
+    if (oneWay) {
+      return new Promise((resolve, reject) => this.socket.write(frame, (e) => (e ? reject(new ConnectionError(e.message)) : resolve(undefined))))
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId)
@@ -130,14 +141,15 @@ export class KafkaConnection {
     this.buffered += chunk.length
     for (;;) {
       if (this.buffered < 4) return
-      let buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)
-      this.chunks = [buf]
-      const size = buf.readInt32BE(0)
+      if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks)]
+      const size = this.chunks[0]!.readInt32BE(0)
+      // Join the chunks only once the whole frame is here (large fetch responses arrive in many).
       if (this.buffered < 4 + size) return
+      const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)
       const frame = buf.subarray(4, 4 + size)
-      buf = buf.subarray(4 + size)
-      this.chunks = buf.length ? [buf] : []
-      this.buffered = buf.length
+      const rest = buf.subarray(4 + size)
+      this.chunks = rest.length ? [rest] : []
+      this.buffered = rest.length
       this.onFrame(frame)
     }
   }

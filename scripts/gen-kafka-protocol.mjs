@@ -131,7 +131,7 @@ function buildMessage(spec, file) {
         versions,
         nullable: intersect(parseVersions(f.nullableVersions), versions),
         tagged: f.tag !== undefined ? intersect(parseVersions(f.taggedVersions), versions) : null,
-        tag: f.tag,
+        tag: f.tag === undefined ? undefined : Number(f.tag),
         flexOverride: f.flexibleVersions !== undefined ? parseVersions(f.flexibleVersions) : undefined,
         rawDefault: f.default,
       }

@@ -9,6 +9,7 @@
 // Offset checkpoints (recovery points, log start offsets, high watermarks, cleaner offsets) hold
 // "<topic> <partition> <offset>"; leader-epoch-checkpoint holds "<epoch> <startOffset>".
 import * as fs from 'node:fs'
+import {syncFd} from './durability.js'
 
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError'
@@ -21,7 +22,7 @@ export function writeCheckpoint(file: string, lines: string[], version = 0): voi
   const fd = fs.openSync(tmp, 'w')
   try {
     fs.writeSync(fd, text)
-    fs.fsyncSync(fd)
+    syncFd(fd)
   } finally {
     fs.closeSync(fd)
   }

@@ -38,7 +38,7 @@ export class LogError extends Error {
 
 /** An I/O failure of a log dir (EACCES, ENOSPC, EIO...): the dir goes offline. */
 export class LogDirFailure extends LogError {
-  constructor(readonly dir: string, readonly cause: Error) {
-    super(LogErrorCode.KAFKA_STORAGE_ERROR, `Error while accessing log dir ${dir}: ${cause.message}`)
+  constructor(readonly dir: string, readonly ioError: Error) {
+    super(LogErrorCode.KAFKA_STORAGE_ERROR, `Error while accessing log dir ${dir}: ${ioError.message}`)
   }
 }

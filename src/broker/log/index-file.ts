@@ -8,6 +8,7 @@
 // sparse file: the file is exactly entries x entrySize. Kafka reads such files (it resizes on open),
 // and we read Kafka's preallocated ones by stopping at the first all-zero entry after the first.
 import * as fs from 'node:fs'
+import {syncFd} from './durability.js'
 
 export class CorruptIndexError extends Error {
   override readonly name = 'CorruptIndexError'
@@ -111,7 +112,7 @@ export abstract class IndexFile {
       if (to > from) fs.writeSync(this.fd!, this.buf, from, to - from, from)
       this.flushedCount = this.count
     }
-    if (sync && this.fd !== null) fs.fsyncSync(this.fd)
+    if (sync && this.fd !== null) syncFd(this.fd)
   }
 
   /** Writes out everything, trims the file to its entries and releases the descriptor. */

@@ -131,9 +131,15 @@ export function loadPartitionLog(o: LoadOptions): PartitionLog {
     }
   }
   bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  // After an unclean shutdown, segments from the one holding the recovery point on are scanned.
+  let first = bases.length
+  if (!o.hadCleanShutdown) {
+    first = 0
+    for (let i = 0; i < bases.length; i++) if (bases[i]! <= o.recoveryPoint) first = i
+  }
   let segments: LogSegment[] = []
-  for (const base of bases) {
-    const {segment, rebuiltIndex} = LogSegment.open(o.dir, base, segOpts())
+  for (const [i, base] of bases.entries()) {
+    const {segment, rebuiltIndex} = LogSegment.open(o.dir, base, segOpts(), i >= first)
     if (rebuiltIndex) o.logger.warn(`${prefix} Rebuilt the indexes of segment ${filenamePrefix(base)}${LOG_SUFFIX} (${rebuiltIndex})`)
     segments.push(segment)
   }
@@ -145,9 +151,7 @@ export function loadPartitionLog(o: LoadOptions): PartitionLog {
 
   // 3. Recovery after an unclean shutdown.
   let recoveryPoint = o.recoveryPoint
-  if (!o.hadCleanShutdown && segments.length > 0) {
-    let first = 0
-    for (let i = 0; i < segments.length; i++) if (segments[i]!.baseOffset <= recoveryPoint) first = i
+  if (first < segments.length) {
     for (let i = first; i < segments.length; i++) {
       const seg = segments[i]!
       const outcome = seg.recover({contiguous: !o.config.compact, onBatch: (e) => void (epochs.assign(e.header.partitionLeaderEpoch, e.header.baseOffset) && (epochsChanged = true))})
@@ -162,9 +166,16 @@ export function loadPartitionLog(o: LoadOptions): PartitionLog {
       }
       o.logger.info(`${prefix} Recovered unflushed segment ${seg.baseOffset}: ${outcome.batches} batches, ${outcome.validBytes} bytes checked. ${i - first + 1}/${segments.length - first} recovered for ${name}.`)
     }
-    // Empty segments after the first carry nothing (a crash right after a roll).
-    while (segments.length > 1 && segments[segments.length - 1]!.size === 0 && segments[segments.length - 1]!.baseOffset !== segments[segments.length - 2]!.nextOffset) {
-      segments.pop()!.deleteFiles()
+    // Without compaction each segment starts where the previous one ends: a gap means the
+    // earlier segment lost its tail, and what follows cannot be served in order.
+    for (let i = Math.max(first, 1); i < segments.length; i++) {
+      const prev = segments[i - 1]!
+      const seg = segments[i]!
+      const gap = o.config.compact ? seg.baseOffset < prev.nextOffset : seg.baseOffset !== prev.nextOffset
+      if (!gap) continue
+      o.logger.warn(`${prefix} Segment ${seg.logFile} starts at ${seg.baseOffset} but the previous segment ends at ${prev.nextOffset}; deleting it and every later segment`)
+      for (const s of segments.splice(i)) s.deleteFiles()
+      break
     }
   }
 

@@ -11,6 +11,7 @@
 // it moves only after a write has completed, so no reader sees half a batch. All I/O is positional
 // and synchronous: one write per append (the whole record set), index entries in memory until flush.
 import * as fs from 'node:fs'
+import {syncFd} from './durability.js'
 import * as path from 'node:path'
 import {
   LOG_OVERHEAD,
@@ -126,20 +127,26 @@ export class LogSegment {
   }
 
   /**
-   * Opens an existing segment as it is on disk. Index files that fail to load or to pass the sanity
-   * check are rebuilt from the log (returned in `rebuilt`); the log itself is trusted (recover()
-   * is for segments after the recovery point).
+   * Opens an existing segment as it is on disk. With recoverLater the indexes are not even read
+   * (the caller runs recover(), which rebuilds them). Otherwise index files that are missing or fail
+   * the sanity check are rebuilt from the log, and a log that cannot be walked is recovered;
+   * `rebuilt` says why when either happened.
    */
-  static open(dir: string, baseOffset: bigint, opts: SegmentOptions): {segment: LogSegment; rebuiltIndex: string | null} {
+  static open(dir: string, baseOffset: bigint, opts: SegmentOptions, recoverLater = false): {segment: LogSegment; rebuiltIndex: string | null} {
     const extra = opts.fileSuffix ?? ''
     const logFile = segmentFile(dir, baseOffset, LOG_SUFFIX, extra)
     const fd = fs.openSync(logFile, fs.constants.O_RDWR)
     const stat = fs.fstatSync(fd)
+    const indexFile = segmentFile(dir, baseOffset, INDEX_SUFFIX, extra)
+    const timeFile = segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX, extra)
+    if (recoverLater) {
+      const oi = new OffsetIndex(indexFile, baseOffset, opts.segmentIndexBytes, false)
+      const ti = new TimeIndex(timeFile, baseOffset, opts.segmentIndexBytes, false)
+      return {segment: new LogSegment(dir, baseOffset, fd, stat.size, oi, ti, opts, logFile, stat.mtimeMs), rebuiltIndex: null}
+    }
     let oi: OffsetIndex
     let ti: TimeIndex
     let rebuiltIndex: string | null = null
-    const indexFile = segmentFile(dir, baseOffset, INDEX_SUFFIX, extra)
-    const timeFile = segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX, extra)
     try {
       if (!fs.existsSync(indexFile) || (!fs.existsSync(timeFile) && stat.size > 0)) throw new Error('index file missing')
       oi = new OffsetIndex(indexFile, baseOffset, opts.segmentIndexBytes)
@@ -151,27 +158,33 @@ export class LogSegment {
       ti = new TimeIndex(timeFile, baseOffset, opts.segmentIndexBytes, false)
     }
     const seg = new LogSegment(dir, baseOffset, fd, stat.size, oi, ti, opts, logFile, stat.mtimeMs)
-    if (rebuiltIndex !== null) {
-      seg.rebuildIndexes()
-    } else {
-      // The end of the segment: walk from the last index entry to the end of the file.
-      const from = oi.entries > 0 ? oi.positionAt(oi.entries - 1) : 0
-      let last: BatchEntry | null = null
-      for (const e of seg.batchesFrom(from)) last = e
-      if (last) seg.nextOffset = last.header.lastOffset + 1n
-      try {
-        ti.sanityCheck(seg.nextOffset)
-        const lastTime = ti.lastEntry()
-        seg.maxTimestampSoFar = lastTime.timestamp
-        seg.offsetOfMaxTimestampSoFar = lastTime.offset
-        if (ti.entries === 0 && last) {
-          // The time index gets its first entry only past index.interval.bytes: take the max from the batches.
-          for (const e of seg.batchesFrom(0)) seg.noteTimestamp(e.header.maxTimestamp, e.header.lastOffset)
-        }
-      } catch (error) {
-        rebuiltIndex = (error as Error).message
+    try {
+      if (rebuiltIndex !== null) {
         seg.rebuildIndexes()
+      } else {
+        // The end of the segment: walk from the last index entry to the end of the file.
+        const from = oi.entries > 0 ? oi.positionAt(oi.entries - 1) : 0
+        let last: BatchEntry | null = null
+        for (const e of seg.batchesFrom(from)) last = e
+        if (last) seg.nextOffset = last.header.lastOffset + 1n
+        try {
+          ti.sanityCheck(seg.nextOffset)
+          const lastTime = ti.lastEntry()
+          seg.maxTimestampSoFar = lastTime.timestamp
+          seg.offsetOfMaxTimestampSoFar = lastTime.offset
+          if (ti.entries === 0 && last) {
+            // No time index entry yet (under index.interval.bytes): take the max from the batches.
+            for (const e of seg.batchesFrom(0)) seg.noteTimestamp(e.header.maxTimestamp, e.header.lastOffset)
+          }
+        } catch (error) {
+          rebuiltIndex = (error as Error).message
+          seg.rebuildIndexes()
+        }
       }
+    } catch (error) {
+      // The log itself does not walk (damaged after a clean shutdown): check it batch by batch.
+      const outcome = seg.recover({contiguous: false})
+      rebuiltIndex = `${(error as Error).message}; recovered ${outcome.batches} batches, truncated ${outcome.truncatedBytes} bytes (${outcome.reason})`
     }
     return {segment: seg, rebuiltIndex}
   }
@@ -222,7 +235,7 @@ export class LogSegment {
     let batches = 0
     let reason: string | null = null
     let expected: bigint | null = null
-    let chunk = Buffer.alloc(0)
+    let chunk: Buffer = Buffer.alloc(0)
     let chunkStart = 0
     while (pos < fileSize) {
       if (fileSize - pos < LOG_OVERHEAD) {
@@ -255,8 +268,11 @@ export class LogSegment {
         reason = `batch at position ${pos} has offset ${header.baseOffset} below ${lowest}`
         break
       }
-      if (opts.contiguous && expected !== null && header.magic === 2 && header.baseOffset !== expected) {
-        reason = `batch at position ${pos} has base offset ${header.baseOffset}, expected ${expected}`
+      // Without compaction offsets have no gaps, and a segment starts with its base offset: this
+      // catches damage to baseOffset, which the CRC does not cover.
+      const want = expected ?? this.baseOffset
+      if (opts.contiguous && header.magic === 2 && header.baseOffset !== want) {
+        reason = `batch at position ${pos} has base offset ${header.baseOffset}, expected ${want}`
         break
       }
       if (header.lastOffset - this.baseOffset > 2147483647n) {
@@ -296,7 +312,7 @@ export class LogSegment {
    */
   *batchesFrom(position: number, end = this.size): Generator<BatchEntry> {
     let pos = position
-    let chunk = Buffer.alloc(0)
+    let chunk: Buffer = Buffer.alloc(0)
     let chunkStart = 0
     while (pos + LOG_OVERHEAD <= end) {
       const want = Math.min(RECORD_BATCH_OVERHEAD, end - pos)
@@ -432,7 +448,7 @@ export class LogSegment {
 
   /** Writes index entries out; with sync, fsyncs the log and the indexes. */
   flush(sync = true): void {
-    if (sync) fs.fsyncSync(this.fd)
+    if (sync) syncFd(this.fd)
     this.offsetIndex.flush(sync)
     this.timeIndex.flush(sync)
   }

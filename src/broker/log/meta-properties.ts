@@ -9,6 +9,7 @@
 // The broker refuses a log dir that belongs to another broker id or cluster (Kafka's
 // InconsistentBrokerIdException / InconsistentClusterIdException).
 import * as fs from 'node:fs'
+import {syncFd} from './durability.js'
 import * as path from 'node:path'
 import {parseProperties} from '../../common/properties.js'
 
@@ -51,6 +52,6 @@ export function writeMetaProperties(dir: string, meta: {brokerId: number; cluste
   const tmp = file + '.tmp'
   fs.writeFileSync(tmp, lines.join('\n') + '\n')
   const fd = fs.openSync(tmp, 'r')
-  try { fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
+  try { syncFd(fd) } finally { fs.closeSync(fd) }
   fs.renameSync(tmp, file)
 }

@@ -53,10 +53,23 @@ export class DataNode {
     return this.children ? this.children.size : 0
   }
 
+  /**
+   * What clients see (DataNode.copyStat): cversion counts creates internally and is shown as
+   * changes, 2 * creates - children (each child still present was created but not deleted);
+   * containers and TTL nodes show ephemeralOwner 0.
+   */
+  clientCversion(): number {
+    return this.cversion * 2 - this.numChildren
+  }
+
+  clientOwner(): bigint {
+    return this.ephemeralOwner < 0n ? 0n : this.ephemeralOwner
+  }
+
   stat(): Stat {
     return {
       czxid: BigInt(this.czxid), mzxid: BigInt(this.mzxid), ctime: BigInt(this.ctime), mtime: BigInt(this.mtime),
-      version: this.version, cversion: this.cversion, aversion: this.aversion, ephemeralOwner: this.ephemeralOwner,
+      version: this.version, cversion: this.clientCversion(), aversion: this.aversion, ephemeralOwner: this.clientOwner(),
       dataLength: this.data ? this.data.length : 0, numChildren: this.numChildren, pzxid: BigInt(this.pzxid),
     }
   }
@@ -64,7 +77,7 @@ export class DataNode {
   /** Writes a jute Stat without going through bigints (the hot path of every read). */
   writeStat(w: JuteWriter): void {
     w.longNum(this.czxid).longNum(this.mzxid).longNum(this.ctime).longNum(this.mtime)
-    w.int(this.version).int(this.cversion).int(this.aversion).long(this.ephemeralOwner)
+    w.int(this.version).int(this.clientCversion()).int(this.aversion).long(this.clientOwner())
     w.int(this.data ? this.data.length : 0).int(this.numChildren).longNum(this.pzxid)
   }
 }

@@ -35,16 +35,21 @@ export class FinalProcessor {
     const tree = this.core.tree
     const res = tree.processTxn(req.hdr!, req.txn!)
     this.core.prep.applied(req.hdr!.zxid)
-    const zxid = req.hdr!.zxid
     switch (req.type) {
       case OpCode.createSession:
         if (res.err === 0) this.core.sessions.add(req.sessionId, req.connect!.timeout)
         break
       case OpCode.closeSession:
         this.core.sessions.remove(req.sessionId)
-        this.core.sessionClosed(req.sessionId)
         break
     }
+    this.reply(req, res)
+    // After the reply: the closing client gets its answer before its connection goes.
+    if (req.type === OpCode.closeSession) this.core.sessionClosed(req.sessionId)
+  }
+
+  private reply(req: Request, res: TxnResult): void {
+    const zxid = req.hdr!.zxid
     if (!req.owner) {
       req.done = true
       return
@@ -91,7 +96,8 @@ export class FinalProcessor {
         continue
       }
       w.int(r.type).bool(false).int(0)
-      this.writeResult(w, r.type, r)
+      // In a multi, check (like delete) has no body.
+      if (r.type !== OpCode.check) this.writeResult(w, r.type, r)
     }
     w.int(-1).bool(true).int(-1)
   }

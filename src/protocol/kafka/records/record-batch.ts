@@ -103,43 +103,81 @@ const toBytes = (b: Bytes | undefined): Uint8Array | null => (b == null ? null :
 const bytesSize = (b: Uint8Array | null): number => (b === null ? 1 : varintSize(b.length) + b.length)
 const big = (v: bigint | number): bigint => (typeof v === 'bigint' ? v : BigInt(v))
 
+const MAX_SAFE = Number.MAX_SAFE_INTEGER
+const isSafe = (v: bigint | number): boolean => (typeof v === 'number' ? Number.isSafeInteger(v) : v >= -MAX_SAFE && v <= MAX_SAFE)
+
+/**
+ * Timestamp deltas and the batch's base/max timestamps. Real timestamps are safe integers, so the
+ * common path stays in doubles (a BigInt per record costs as much as writing the record); any
+ * timestamp beyond 2^53 sends the whole batch down the bigint path.
+ */
+function timestamps(opts: EncodeBatchOptions, deltas: (number | bigint)[]): {base: bigint; max: bigint} {
+  const recs = opts.records
+  const n = recs.length
+  let fast = opts.baseTimestamp === undefined || isSafe(opts.baseTimestamp)
+  let minN = Infinity
+  let maxN = -Infinity
+  for (let i = 0; i < n && fast; i++) {
+    const t = recs[i].timestamp
+    if (t === undefined) continue
+    if (!isSafe(t)) fast = false
+    const v = Number(t)
+    if (v < minN) minN = v
+    if (v > maxN) maxN = v
+  }
+  if (fast) {
+    const base = opts.baseTimestamp !== undefined ? Number(opts.baseTimestamp) : minN !== Infinity ? minN : (opts.now ?? Date.now)()
+    let max = maxN
+    for (let i = 0; i < n; i++) {
+      const t = recs[i].timestamp
+      if (t === undefined) {
+        deltas[i] = 0
+        if (base > max) max = base
+      } else deltas[i] = Number(t) - base
+    }
+    if (max === -Infinity) max = base
+    // Differences of safe integers may leave the safe range; check the extremes once.
+    if (Number.isSafeInteger(minN === Infinity ? 0 : minN - base) && Number.isSafeInteger(max - base)) {
+      return {base: BigInt(base), max: opts.maxTimestamp !== undefined ? big(opts.maxTimestamp) : BigInt(max)}
+    }
+  }
+  let base: bigint
+  if (opts.baseTimestamp !== undefined) base = big(opts.baseTimestamp)
+  else {
+    let min: bigint | undefined
+    for (const r of recs) if (r.timestamp !== undefined && (min === undefined || big(r.timestamp) < min)) min = big(r.timestamp)
+    base = min ?? BigInt((opts.now ?? Date.now)())
+  }
+  let max: bigint | undefined
+  for (let i = 0; i < n; i++) {
+    const t = recs[i].timestamp === undefined ? base : big(recs[i].timestamp!)
+    deltas[i] = t - base
+    if (max === undefined || t > max) max = t
+  }
+  return {base, max: opts.maxTimestamp !== undefined ? big(opts.maxTimestamp) : (max ?? base)}
+}
+
 function prepare(opts: EncodeBatchOptions): Prepared {
   const recs = opts.records
   const n = recs.length
   const baseOffset = opts.baseOffset ?? 0n
-
-  let baseTimestamp: bigint
-  let maxTs: bigint | undefined
-  if (opts.baseTimestamp !== undefined) baseTimestamp = big(opts.baseTimestamp)
-  else {
-    let min: bigint | undefined
-    for (const r of recs) if (r.timestamp !== undefined) min = min === undefined || big(r.timestamp) < min ? big(r.timestamp) : min
-    baseTimestamp = min ?? BigInt((opts.now ?? Date.now)())
-  }
-  const baseTsNum = Number(baseTimestamp)
-
+  const tsDeltas: (number | bigint)[] = new Array(n)
+  const ts = timestamps(opts, tsDeltas)
   const p: Prepared = {
     bodySizes: new Int32Array(n),
-    tsDeltas: new Array(n),
+    tsDeltas,
     offsetDeltas: new Int32Array(n),
     keys: new Array(n),
     values: new Array(n),
     headers: new Array(n),
     recordsBytes: 0,
-    baseTimestamp,
-    maxTimestamp: baseTimestamp,
+    baseTimestamp: ts.base,
+    maxTimestamp: ts.max,
     lastOffsetDelta: 0,
   }
   let lastOffsetDelta = 0
   for (let i = 0; i < n; i++) {
     const r = recs[i]
-    let tsDelta: number | bigint = 0
-    if (r.timestamp !== undefined) {
-      if (typeof r.timestamp === 'number' && Number.isSafeInteger(baseTsNum)) tsDelta = r.timestamp - baseTsNum
-      else tsDelta = big(r.timestamp) - baseTimestamp
-      const ts = big(r.timestamp)
-      if (maxTs === undefined || ts > maxTs) maxTs = ts
-    } else if (maxTs === undefined || baseTimestamp > maxTs) maxTs = baseTimestamp
     let od: number
     if (r.offset !== undefined) {
       const d = r.offset - baseOffset
@@ -149,7 +187,7 @@ function prepare(opts: EncodeBatchOptions): Prepared {
     if (od > lastOffsetDelta) lastOffsetDelta = od
     const key = toBytes(r.key)
     const value = toBytes(r.value)
-    let size = 1 + varlongSize(tsDelta) + varintSize(od) + bytesSize(key) + bytesSize(value)
+    let size = 1 + varlongSize(tsDeltas[i]) + varintSize(od) + bytesSize(key) + bytesSize(value)
     let hs: {key: Uint8Array; value: Uint8Array | null}[] | null = null
     const hin = r.headers
     if (hin && hin.length > 0) {
@@ -163,14 +201,12 @@ function prepare(opts: EncodeBatchOptions): Prepared {
       }
     } else size += 1
     p.bodySizes[i] = size
-    p.tsDeltas[i] = tsDelta
     p.offsetDeltas[i] = od
     p.keys[i] = key
     p.values[i] = value
     p.headers[i] = hs
     p.recordsBytes += varintSize(size) + size
   }
-  p.maxTimestamp = opts.maxTimestamp !== undefined ? big(opts.maxTimestamp) : (maxTs ?? baseTimestamp)
   p.lastOffsetDelta = opts.lastOffsetDelta ?? lastOffsetDelta
   return p
 }
@@ -180,9 +216,12 @@ function writeBytes(buf: Buffer, pos: number, b: Uint8Array | null): number {
     buf[pos] = 1 // zig-zag -1
     return pos + 1
   }
-  pos = writeVarint(buf, pos, b.length)
-  buf.set(b, pos)
-  return pos + b.length
+  const len = b.length
+  pos = writeVarint(buf, pos, len)
+  // A byte loop beats set()'s call overhead for short keys and header values.
+  if (len <= 24) for (let i = 0; i < len; i++) buf[pos + i] = b[i]
+  else buf.set(b, pos)
+  return pos + len
 }
 
 function writeRecords(buf: Buffer, pos: number, p: Prepared): number {

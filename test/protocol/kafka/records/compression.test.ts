@@ -36,7 +36,7 @@ function literalSnappy(data: Buffer): Buffer {
     parts.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0))
     n >>>= 7
   } while (n > 0)
-  const out = [Buffer.from(parts)]
+  const out: Buffer[] = [Buffer.from(parts)]
   for (let p = 0; p < data.length; p += 60) {
     const chunk = data.subarray(p, Math.min(p + 60, data.length))
     out.push(Buffer.from([(chunk.length - 1) << 2]), chunk)

@@ -9,18 +9,12 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ktool, ROOT} from '../../helpers/cli.js'
 import {requirePeers} from '../../helpers/peers.js'
 import {sendFourLetterWord} from '../../../src/tools/zktop/four-letter-client.js'
-import {parseCons, parseMntr, parseSrvr} from '../../../src/tools/zktop/parse-four-letter.js'
+import {parseSrvr} from '../../../src/tools/zktop/parse-four-letter.js'
+import {checkJson, checkOnce, clientRows} from './snapshot-checks.js'
 import {freePort, startApacheZooKeeper, type ApacheZooKeeper} from './apache-zookeeper.js'
 import {openSession, type Session} from './zk-session.js'
 
 const word = (zk: ApacheZooKeeper, w: string): Promise<string> => sendFourLetterWord('127.0.0.1', zk.port, w)
-
-/** Client rows of a zktop screen (ours or zktop.py's): [host, port, server, interest, queued, recved, sent]. */
-function clientRows(text: string): string[][] {
-  const lines = text.split('\n')
-  const h = lines.findIndex((l) => l.startsWith('CLIENT'))
-  return lines.slice(h + 1).filter((l) => /^\S+ +\d+ \d \d +\d+ +\d+ +\d+/.test(l)).map((l) => l.trim().split(/ +/))
-}
 
 describe.skipIf(!requirePeers('zookeeper', 'java'))('zktop against Apache ZooKeeper 3.8', () => {
   let open: ApacheZooKeeper // 4lw.commands.whitelist=*
@@ -38,39 +32,11 @@ describe.skipIf(!requirePeers('zookeeper', 'java'))('zktop against Apache ZooKee
   })
 
   it('--once prints zktop.py\'s screen with the server\'s own figures, exit 0', async () => {
-    const r = await ktool(['zktop', '--servers', `127.0.0.1:${open.port}`, '--once'])
-    expect(r.stderr).toBe('')
-    expect(r.status).toBe(0)
-    const srvr = parseSrvr(await word(open, 'srvr'))
-    const cons = parseCons(await word(open, 'cons'))
-    const lines = r.stdout.split('\n')
-    // 2 sessions + the stat connection itself, as zktop.py counts them
-    expect(lines[0]).toBe(`Ensemble -- nodecount:${srvr.nodeCount} zxid:${srvr.zxid} sessions:3`)
-    expect(lines[1]).toBe('')
-    expect(lines[2]).toBe('ID SERVER           PORT M    OUTST    RECVD     SENT CONNS MINLAT AVGLAT MAXLAT')
-    expect(lines[3]).toMatch(new RegExp(`^0  127\\.0\\.0\\.1 +${open.port} S +0 +\\d+ +\\d+ +3 +\\d+ +\\d+\\.\\d+ +\\d+$`))
-    expect(lines[5]).toBe('CLIENT           PORT S I   QUEUED    RECVD     SENT')
-    const rows = clientRows(r.stdout)
-    expect(rows).toHaveLength(3)
-    const sessionPorts = cons.filter((c) => c.sessionId).map((c) => String(c.port)).sort()
-    expect(rows.filter((row) => Number(row[5]) > 1).map((row) => row[1]).sort()).toEqual(sessionPorts)
+    await checkOnce(open.port, 2)
   })
 
   it('--json carries the same fields, with mntr figures and session details', async () => {
-    const r = await ktool(['zktop', '--servers', `127.0.0.1:${open.port}`, '--json'])
-    expect(r.status).toBe(0)
-    const j = JSON.parse(r.stdout)
-    const srvr = parseSrvr(await word(open, 'srvr'))
-    const mntr = parseMntr(await word(open, 'mntr'))
-    const s = j.servers[0]
-    expect(s).toMatchObject({status: 'up', source: 'stat', mode: 'standalone', modeLetter: 'S', leader: false, zxid: srvr.zxid, nodeCount: srvr.nodeCount, connections: 3, notes: []})
-    expect(s.version).toMatch(/^3\.8\.\d+-/)
-    expect(s.mntr).toMatchObject({ephemeralsCount: 2, znodeCount: Number(mntr.get('zk_znode_count')), watchCount: 2, serverState: 'standalone'})
-    expect(s.mntr.openFileDescriptorCount).toBeGreaterThan(0)
-    expect(j.ensemble).toEqual({nodeCount: srvr.nodeCount, zxid: srvr.zxid, sessions: 3})
-    const withSession = j.clients.filter((c: {sessionId?: string}) => c.sessionId)
-    expect(withSession).toHaveLength(2)
-    for (const c of withSession) expect(c).toMatchObject({server: 0, host: '127.0.0.1', timeout: 30000, sessionId: expect.stringMatching(/^0x[0-9a-f]+$/)})
+    await checkJson(open.port, 2)
   })
 
   it('falls back to srvr where stat is not whitelisted (the 3.5+ default) and names the setting', async () => {

@@ -2,50 +2,13 @@
 // monitor polling real sockets (fake four-letter servers), keys written to the input stream.
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {PassThrough, Writable} from 'node:stream'
-import type blessed from 'blessed'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Monitor} from '../../../src/tools/zktop/monitor.js'
 import {runScreen} from '../../../src/tools/zktop/screen.js'
 import {FakeFourLetterServer, statReply} from './fake-four-letter-server.js'
+import {FakeTerminal, until} from './fake-terminal.js'
 
 const sample = (name: string): string => readFileSync(join(import.meta.dirname, 'fixtures', 'zk-3.8', name), 'utf8')
-
-class FakeTerminal {
-  input = Object.assign(new PassThrough(), {isTTY: true, isRaw: false, setRawMode(this: {isRaw: boolean}, raw: boolean) { this.isRaw = raw }})
-  written = ''
-  output = Object.assign(new Writable({
-    write: (chunk: Buffer, _enc, cb) => {
-      this.written += chunk.toString('utf8')
-      cb()
-    },
-  }), {isTTY: true, columns: 120, rows: 30})
-  screen?: blessed.Widgets.Screen
-
-  lines(): string[] {
-    const rows = (this.screen as unknown as {lines: [unknown, string][][]}).lines
-    return rows.map((row) => row.map((cell) => cell[1]).join('').trimEnd())
-  }
-  text(): string {
-    return this.lines().join('\n')
-  }
-  key(k: string): void {
-    this.input.write(k)
-  }
-  resize(columns: number, rows: number): void {
-    this.output.columns = columns
-    this.output.rows = rows
-    this.output.emit('resize')
-  }
-}
-
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 let received = 1000
 const clients = [

@@ -103,6 +103,11 @@ export abstract class IndexFile {
     if (this.fd === null) this.fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644)
   }
 
+  /** Creates the (empty) file now, as Kafka does when a segment is created. */
+  touch(): void {
+    this.openFd()
+  }
+
   /** Writes entries not yet on disk; with sync, fsyncs the file. */
   flush(sync = false): void {
     if (this.flushedCount < this.count || (sync && this.fd === null)) {

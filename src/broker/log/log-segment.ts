@@ -123,6 +123,8 @@ export class LogSegment {
     const ti = new TimeIndex(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX, extra), baseOffset, opts.segmentIndexBytes, false)
     oi.rebuildFromScratch()
     ti.rebuildFromScratch()
+    oi.touch()
+    ti.touch()
     return new LogSegment(dir, baseOffset, fd, 0, oi, ti, opts, logFile, opts.now)
   }
 

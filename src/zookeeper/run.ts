@@ -1,0 +1,107 @@
+// What `ktool zookeeper-start` does once its arguments are parsed (QuorumPeerMain in standalone
+// mode): read the config, start a ZooKeeperServer, stop it cleanly on SIGTERM/SIGINT (a second
+// SIGINT exits at once) and return the process exit code:
+//   0 clean stop, 1 unexpected error, 2 invalid config or arguments, 3 data dir not usable,
+//   4 AdminServer failed to start. Log lines go to stdout as ZooKeeper's log4j console does.
+import {applyOverrides, PropertiesError, readPropertiesFile} from '../common/properties.js'
+import {Logger} from '../common/logger.js'
+import {ConfigError, parseZooKeeperConfig} from './config.js'
+import {ServerStartError, ZooKeeperServer} from './server.js'
+
+export interface RunOptions {
+  /** A properties file, or ZooKeeper's positional form: port dataDir [tickTime] [maxClientCnxns]. */
+  args: string[]
+  overrides: string[]
+  /** Where log lines go (stdout by default). */
+  sink?: (line: string) => void
+  /** Resolves when the server is serving (tests). */
+  onStarted?: (server: ZooKeeperServer) => void
+  signals?: boolean
+}
+
+/** Kafka's shipped config/zookeeper.properties, used when no file is given. */
+export const KAFKA_ZOOKEEPER_PROPERTIES: [string, string][] = [
+  ['dataDir', '/tmp/zookeeper'],
+  ['clientPort', '2181'],
+  ['maxClientCnxns', '0'],
+  ['admin.enableServer', 'false'],
+]
+
+function positional(args: string[]): Map<string, string> | null {
+  if (args.length < 2 || !/^\d+$/.test(args[0]!)) return null
+  const m = new Map<string, string>([['clientPort', args[0]!], ['dataDir', args[1]!]])
+  if (args[2] !== undefined) m.set('tickTime', args[2])
+  if (args[3] !== undefined) m.set('maxClientCnxns', args[3])
+  return m
+}
+
+export async function runZooKeeperStart(opts: RunOptions): Promise<number> {
+  const sink = opts.sink ?? ((line: string) => process.stdout.write(line + '\n'))
+  const logger = new Logger('org.apache.zookeeper.server.ZooKeeperServerMain', sink)
+  const fail = (code: number, headline: string, detail?: string) => {
+    if (detail) logger.error(detail)
+    process.stderr.write(`${headline}\n`)
+    return code
+  }
+  if (opts.args.length > 4) {
+    process.stderr.write('Invalid arguments, exiting abnormally\nUsage: ZooKeeperServerMain configfile | port datadir [ticktime] [maxcnxns]\n')
+    return 2
+  }
+  let config
+  try {
+    let props = positional(opts.args)
+    if (!props) {
+      if (opts.args.length > 1) {
+        process.stderr.write('Invalid arguments, exiting abnormally\nUsage: ZooKeeperServerMain configfile | port datadir [ticktime] [maxcnxns]\n')
+        return 2
+      }
+      if (opts.args[0]) {
+        logger.info(`Reading configuration from: ${opts.args[0]}`)
+        props = readPropertiesFile(opts.args[0])
+      } else {
+        logger.info('No configuration file given: using Kafka\'s config/zookeeper.properties defaults')
+        props = new Map(KAFKA_ZOOKEEPER_PROPERTIES)
+      }
+    }
+    config = parseZooKeeperConfig(applyOverrides(props, opts.overrides))
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof PropertiesError) {
+      return fail(2, `Invalid config, exiting abnormally: ${e.message}`, `Invalid config, exiting abnormally: ${e.message}`)
+    }
+    throw e
+  }
+  const server = new ZooKeeperServer(config, logger.child('org.apache.zookeeper.server.ZooKeeperServer'))
+  try {
+    await server.start()
+  } catch (e) {
+    if (e instanceof ServerStartError) return fail(e.exitCode, e.message, e.message)
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+      return fail(1, `Unexpected exception, exiting abnormally: ${err.message}`, `Unexpected exception, exiting abnormally: java.net.BindException: ${err.message}`)
+    }
+    return fail(1, `Unexpected exception, exiting abnormally: ${err.message}`, `Unexpected exception, exiting abnormally: ${err.stack ?? err.message}`)
+  }
+  logger.info(`ZooKeeper server is serving on ${config.clientPortAddress}:${server.port} (standalone, dataDir ${config.dataDir})`)
+  opts.onStarted?.(server)
+  return await new Promise<number>((resolve) => {
+    if (opts.signals === false) return
+    let stopping = false
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (stopping) {
+        if (sig === 'SIGINT') process.exit(130)
+        return
+      }
+      stopping = true
+      logger.info(`Received ${sig}: shutting down`)
+      server.stop().then(
+        () => resolve(0),
+        (e) => {
+          logger.error(`error while stopping: ${(e as Error).message}`)
+          resolve(1)
+        },
+      )
+    }
+    process.on('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
+  })
+}

@@ -202,3 +202,29 @@ export function verifyBatch(buf: Buffer, pos: number): string | null {
 }
 
 const hex = (n: number): string => '0x' + n.toString(16).padStart(8, '0')
+
+// ---- in-place rewrites a broker does on append (Kafka's DefaultRecordBatch setters) ----
+
+/** Sets a v2 batch's baseOffset. Outside the CRC, so nothing else changes. */
+export function setBaseOffset(buf: Buffer, pos: number, baseOffset: bigint): void {
+  buf.writeBigInt64BE(baseOffset, pos + BASE_OFFSET)
+}
+
+/** Sets a v2 batch's partitionLeaderEpoch. Outside the CRC, so nothing else changes. */
+export function setPartitionLeaderEpoch(buf: Buffer, pos: number, epoch: number): void {
+  buf.writeInt32BE(epoch, pos + PARTITION_LEADER_EPOCH)
+}
+
+/**
+ * Sets the timestamp type bit and maxTimestamp of a v2 batch (LogAppendTime: the broker's append
+ * time) and recomputes the CRC, which covers both. A no-op when they already hold these values.
+ */
+export function setMaxTimestamp(buf: Buffer, pos: number, timestampType: 0 | 1, maxTimestamp: bigint): void {
+  const attrs = buf.readInt16BE(pos + ATTRIBUTES)
+  const next = timestampType === 1 ? attrs | TIMESTAMP_TYPE_MASK : attrs & ~TIMESTAMP_TYPE_MASK
+  if (next === attrs && buf.readBigInt64BE(pos + MAX_TIMESTAMP) === maxTimestamp) return
+  buf.writeInt16BE(next, pos + ATTRIBUTES)
+  buf.writeBigInt64BE(maxTimestamp, pos + MAX_TIMESTAMP)
+  const end = pos + LOG_OVERHEAD + buf.readInt32BE(pos + BATCH_LENGTH)
+  buf.writeUInt32BE(crc32c(buf, pos + ATTRIBUTES, end), pos + CRC)
+}

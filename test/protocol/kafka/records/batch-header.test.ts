@@ -175,3 +175,23 @@ describe('crc32c JS fallback', () => {
     }
   })
 })
+
+describe('in-place setters', () => {
+  it('rewrite baseOffset, leader epoch and LogAppendTime while the batch stays valid', async () => {
+    const {a, b} = await twoBatches()
+    const set = Buffer.concat([a, b])
+    H.setBaseOffset(set, a.length, 900n)
+    H.setPartitionLeaderEpoch(set, a.length, 12)
+    H.setMaxTimestamp(set, a.length, 1, 1_800_000_000_000n)
+    expect(verifyBatch(set, a.length)).toBeNull()
+    expect(verifyBatch(set, 0)).toBeNull()
+    const h = readBatchHeader(set, a.length)
+    expect(h).toMatchObject({baseOffset: 900n, lastOffset: 900n, partitionLeaderEpoch: 12, maxTimestamp: 1_800_000_000_000n})
+    expect(H.timestampTypeOf(h)).toBe(1)
+    const decoded = await kjs.decodeMessages(new kjs.Decoder(Buffer.concat([Buffer.from([0, 0, set.length >> 8, set.length & 255]), set])))
+    expect(decoded[2]).toMatchObject({offset: '900', timestamp: '1800000000000'})
+    H.setMaxTimestamp(set, a.length, 0, 5n)
+    expect(H.timestampTypeOf(readBatchHeader(set, a.length))).toBe(0)
+    expect(verifyBatch(set, a.length)).toBeNull()
+  })
+})

@@ -783,6 +783,38 @@ function genSchemas(entries) {
   return lines.join('\n')
 }
 
+/** write<Name>/read<Name>: the int16 version prefix, then the message (internal records, data schemas). */
+function versionPrefixed(m, newerAsLatest = false) {
+  // Kafka's ConsumerProtocol reads a newer subscription/assignment with the latest version it knows
+  // (later versions only append fields); internal records are strict.
+  const read = newerAsLatest
+    ? [
+        `/** Reads the int16 version prefix, then the ${m.name}; a version above ${m.valid.hi} is read as ${m.valid.hi} (as Kafka does). */`,
+        `export function read${m.name}(r: Reader): {version: number; value: ${m.name}} {`,
+        '  const version = r.int16()',
+        `  return {version, value: decode${m.name}(r, version > ${m.valid.hi} ? ${m.valid.hi} : version)}`,
+        '}',
+        '',
+      ]
+    : [
+        `/** Reads the int16 version prefix, then the ${m.name}; throws ProtocolError for a version outside ${fmtRange(m.valid)}. */`,
+        `export function read${m.name}(r: Reader): {version: number; value: ${m.name}} {`,
+        '  const version = r.int16()',
+        `  return {version, value: decode${m.name}(r, version)}`,
+        '}',
+        '',
+      ]
+  return [
+    `/** Writes the int16 version prefix, then the ${m.name} itself. */`,
+    `export function write${m.name}(w: Writer, v: Loose<${m.name}>, version: number): void {`,
+    '  w.int16(version)',
+    `  encode${m.name}(w, v, version)`,
+    '}',
+    '',
+    ...read,
+  ]
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main
 
@@ -807,7 +839,8 @@ export function generate({shared, out}) {
   for (const m of msgs) {
     const file = kebab(m.name)
     if (outputs.has(`${file}.ts`)) throw new Error(`file name collision: ${file}`)
-    const extra = m.name === 'RequestHeader' || m.name === 'ResponseHeader' ? genHeaderExtras(m.name, apis) : []
+    // Data schemas (ConsumerProtocolSubscription, ...) travel with an int16 version prefix too.
+    const extra = m.name === 'RequestHeader' || m.name === 'ResponseHeader' ? genHeaderExtras(m.name, apis) : m.specType === 'data' ? versionPrefixed(m, m.name.startsWith('ConsumerProtocol')) : []
     outputs.set(`${file}.ts`, genModule(m, extra))
     schemaEntries.push(schemaEntry(m, file))
     modules.push(file)
@@ -822,20 +855,7 @@ export function generate({shared, out}) {
     for (const f of fs.readdirSync(full).filter((x) => x.endsWith('.json')).sort()) {
       const m = buildMessage(readJsonc(path.join(full, f)), f)
       const file = `internal/${kebab(m.name)}`
-      const extra = [
-        `/** Writes the int16 version prefix, then the ${m.name} itself. */`,
-        `export function write${m.name}(w: Writer, v: Loose<${m.name}>, version: number): void {`,
-        '  w.int16(version)',
-        `  encode${m.name}(w, v, version)`,
-        '}',
-        '',
-        `/** Reads the int16 version prefix, then the ${m.name}; throws ProtocolError for a version outside ${fmtRange(m.valid)}. */`,
-        `export function read${m.name}(r: Reader): {version: number; value: ${m.name}} {`,
-        '  const version = r.int16()',
-        `  return {version, value: decode${m.name}(r, version)}`,
-        '}',
-        '',
-      ]
+      const extra = versionPrefixed(m)
       let text = genModule(m, extra, '../runtime.js', '../..')
       if (!/import type \{Loose\}/.test(text)) text = text.replace("import type {Writer} from '../../writer.js'\n", "import type {Writer} from '../../writer.js'\nimport type {Loose} from '../runtime.js'\n")
       outputs.set(`${file}.ts`, text)

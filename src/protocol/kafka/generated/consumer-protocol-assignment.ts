@@ -65,3 +65,15 @@ export function encodeConsumerProtocolAssignmentTopicPartition(w: Writer, v: Loo
     for (const e of x) w.int32(e)
   }
 }
+
+/** Writes the int16 version prefix, then the ConsumerProtocolAssignment itself. */
+export function writeConsumerProtocolAssignment(w: Writer, v: Loose<ConsumerProtocolAssignment>, version: number): void {
+  w.int16(version)
+  encodeConsumerProtocolAssignment(w, v, version)
+}
+
+/** Reads the int16 version prefix, then the ConsumerProtocolAssignment; a version above 3 is read as 3 (as Kafka does). */
+export function readConsumerProtocolAssignment(r: Reader): {version: number; value: ConsumerProtocolAssignment} {
+  const version = r.int16()
+  return {version, value: decodeConsumerProtocolAssignment(r, version > 3 ? 3 : version)}
+}

@@ -91,3 +91,15 @@ export function encodeConsumerProtocolSubscriptionTopicPartition(w: Writer, v: L
     for (const e of x) w.int32(e)
   }
 }
+
+/** Writes the int16 version prefix, then the ConsumerProtocolSubscription itself. */
+export function writeConsumerProtocolSubscription(w: Writer, v: Loose<ConsumerProtocolSubscription>, version: number): void {
+  w.int16(version)
+  encodeConsumerProtocolSubscription(w, v, version)
+}
+
+/** Reads the int16 version prefix, then the ConsumerProtocolSubscription; a version above 3 is read as 3 (as Kafka does). */
+export function readConsumerProtocolSubscription(r: Reader): {version: number; value: ConsumerProtocolSubscription} {
+  const version = r.int16()
+  return {version, value: decodeConsumerProtocolSubscription(r, version > 3 ? 3 : version)}
+}

@@ -27,3 +27,15 @@ export function encodeDefaultPrincipalData(w: Writer, v: Loose<DefaultPrincipalD
   w.bool(v.tokenAuthenticated ?? false)
   w.emptyTaggedFields()
 }
+
+/** Writes the int16 version prefix, then the DefaultPrincipalData itself. */
+export function writeDefaultPrincipalData(w: Writer, v: Loose<DefaultPrincipalData>, version: number): void {
+  w.int16(version)
+  encodeDefaultPrincipalData(w, v, version)
+}
+
+/** Reads the int16 version prefix, then the DefaultPrincipalData; throws ProtocolError for a version outside 0. */
+export function readDefaultPrincipalData(r: Reader): {version: number; value: DefaultPrincipalData} {
+  const version = r.int16()
+  return {version, value: decodeDefaultPrincipalData(r, version)}
+}

@@ -24,3 +24,15 @@ export function encodeKRaftVersionRecord(w: Writer, v: Loose<KRaftVersionRecord>
   w.int16(v.kRaftVersion ?? 0)
   w.emptyTaggedFields()
 }
+
+/** Writes the int16 version prefix, then the KRaftVersionRecord itself. */
+export function writeKRaftVersionRecord(w: Writer, v: Loose<KRaftVersionRecord>, version: number): void {
+  w.int16(version)
+  encodeKRaftVersionRecord(w, v, version)
+}
+
+/** Reads the int16 version prefix, then the KRaftVersionRecord; throws ProtocolError for a version outside 0. */
+export function readKRaftVersionRecord(r: Reader): {version: number; value: KRaftVersionRecord} {
+  const version = r.int16()
+  return {version, value: decodeKRaftVersionRecord(r, version)}
+}

@@ -76,3 +76,15 @@ export function encodeLeaderChangeMessageVoter(w: Writer, v: Loose<LeaderChangeM
   if (version >= 1) w.uuid(v.voterDirectoryId ?? ZERO_UUID)
   w.emptyTaggedFields()
 }
+
+/** Writes the int16 version prefix, then the LeaderChangeMessage itself. */
+export function writeLeaderChangeMessage(w: Writer, v: Loose<LeaderChangeMessage>, version: number): void {
+  w.int16(version)
+  encodeLeaderChangeMessage(w, v, version)
+}
+
+/** Reads the int16 version prefix, then the LeaderChangeMessage; throws ProtocolError for a version outside 0-1. */
+export function readLeaderChangeMessage(r: Reader): {version: number; value: LeaderChangeMessage} {
+  const version = r.int16()
+  return {version, value: decodeLeaderChangeMessage(r, version)}
+}

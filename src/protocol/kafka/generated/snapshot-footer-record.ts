@@ -21,3 +21,15 @@ export function encodeSnapshotFooterRecord(w: Writer, v: Loose<SnapshotFooterRec
   w.int16(v.version ?? 0)
   w.emptyTaggedFields()
 }
+
+/** Writes the int16 version prefix, then the SnapshotFooterRecord itself. */
+export function writeSnapshotFooterRecord(w: Writer, v: Loose<SnapshotFooterRecord>, version: number): void {
+  w.int16(version)
+  encodeSnapshotFooterRecord(w, v, version)
+}
+
+/** Reads the int16 version prefix, then the SnapshotFooterRecord; throws ProtocolError for a version outside 0. */
+export function readSnapshotFooterRecord(r: Reader): {version: number; value: SnapshotFooterRecord} {
+  const version = r.int16()
+  return {version, value: decodeSnapshotFooterRecord(r, version)}
+}

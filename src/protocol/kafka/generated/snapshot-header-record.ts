@@ -24,3 +24,15 @@ export function encodeSnapshotHeaderRecord(w: Writer, v: Loose<SnapshotHeaderRec
   w.int64(v.lastContainedLogTimestamp ?? 0n)
   w.emptyTaggedFields()
 }
+
+/** Writes the int16 version prefix, then the SnapshotHeaderRecord itself. */
+export function writeSnapshotHeaderRecord(w: Writer, v: Loose<SnapshotHeaderRecord>, version: number): void {
+  w.int16(version)
+  encodeSnapshotHeaderRecord(w, v, version)
+}
+
+/** Reads the int16 version prefix, then the SnapshotHeaderRecord; throws ProtocolError for a version outside 0. */
+export function readSnapshotHeaderRecord(r: Reader): {version: number; value: SnapshotHeaderRecord} {
+  const version = r.int16()
+  return {version, value: decodeSnapshotHeaderRecord(r, version)}
+}

@@ -117,3 +117,15 @@ export function encodeVotersRecordKRaftVersionFeature(w: Writer, v: Loose<Voters
   w.int16(v.maxSupportedVersion ?? 0)
   w.emptyTaggedFields()
 }
+
+/** Writes the int16 version prefix, then the VotersRecord itself. */
+export function writeVotersRecord(w: Writer, v: Loose<VotersRecord>, version: number): void {
+  w.int16(version)
+  encodeVotersRecord(w, v, version)
+}
+
+/** Reads the int16 version prefix, then the VotersRecord; throws ProtocolError for a version outside 0. */
+export function readVotersRecord(r: Reader): {version: number; value: VotersRecord} {
+  const version = r.int16()
+  return {version, value: decodeVotersRecord(r, version)}
+}

@@ -10,7 +10,7 @@
 //   stopped   (final)
 // A poll asked for while one is in flight runs right after it (never two at once).
 import {EventEmitter} from 'node:events'
-import {reverse} from 'node:dns/promises'
+import {lookupService} from 'node:dns/promises'
 import {ServerHistory} from './history.js'
 import {SORT_KEYS, type ViewState} from './layout.js'
 import {pollServer, resetServerStats, type PollOptions} from './poll-server.js'
@@ -135,7 +135,8 @@ export class Monitor extends EventEmitter {
   private resolveNames(s: ServerSnapshot): void {
     const names = this.view.names
     if (!names || !s.clients) return
-    const resolve = this.opts.resolveName ?? (async (ip: string) => (await reverse(ip))[0] ?? ip)
+    // getnameinfo, as zktop.py's socket.getnameinfo: /etc/hosts first, then DNS.
+    const resolve = this.opts.resolveName ?? (async (ip: string) => (await lookupService(ip, 0)).hostname)
     for (const c of s.clients) {
       if (names.has(c.host) || this.resolving.has(c.host)) continue
       this.resolving.add(c.host)

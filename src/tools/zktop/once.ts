@@ -1,5 +1,5 @@
 // --once: one poll of every server, printed as zktop.py's screen (plain text) or as JSON.
-import {reverse} from 'node:dns/promises'
+import {lookupService} from 'node:dns/promises'
 import {ensembleLine, plainSnapshot, sortClients, isLeader} from './layout.js'
 import {modeLetter} from './parse-four-letter.js'
 import {pollServer, type PollOptions} from './poll-server.js'
@@ -25,7 +25,9 @@ async function resolveNames(snapshots: ServerSnapshot[]): Promise<Map<string, st
   const names = new Map<string, string>()
   await Promise.all([...ips].map(async (ip) => {
     try {
-      names.set(ip, (await Promise.race([reverse(ip), new Promise<string[]>((_, no) => setTimeout(() => no(new Error('timeout')), 2000).unref())]))[0] ?? ip)
+      // getnameinfo, as zktop.py's socket.getnameinfo: /etc/hosts first, then DNS.
+      const found = await Promise.race([lookupService(ip, 0), new Promise<never>((_, no) => setTimeout(() => no(new Error('timeout')), 2000).unref())])
+      names.set(ip, found.hostname)
     } catch {
       names.set(ip, ip)
     }

@@ -2,7 +2,7 @@
 // server with the default whitelist and its AdminServer, the screen in tmux, and Debian's zktop
 // beside ours on the same server. Two JVMs are started once for the whole file.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -131,13 +131,16 @@ describe.skipIf(!requirePeers('zookeeper', 'java'))('zktop against Apache ZooKee
       expect(screen).not.toMatch(/Ensemble/) // the alternate screen is gone: the terminal is back
     }, 90_000)
 
-    it('gives the terminal back on SIGTERM (exit 143)', async () => {
-      start('b', `node bin/run.js zktop --servers 127.0.0.1:${open.port} --delay 1`)
-      await until('b', /^0  127\.0\.0\.1/m, 'the screen')
+    it('gives the terminal back on SIGTERM (exit 143), and logs to -l', async () => {
+      const log = join(dir, 'zktop.log')
+      start('b', `node bin/run.js zktop --servers 127.0.0.1:${open.port} --delay 1 -l ${log} -v DEBUG`)
+      await until('b', /^0  127\.0\.0\.1 +\d+ S /m, 'the screen')
       process.kill(childPid('b'), 'SIGTERM')
       const screen = await until('b', /^EXIT=\d+/m, 'exit')
       expect(screen).toMatch(/^EXIT=143$/m)
       expect(screen).not.toMatch(/Ensemble/)
+      // -l/-v as zktop.py's: the polls went to the log file, never to the screen
+      expect(readFileSync(log, 'utf8')).toMatch(new RegExp(`^\\[[\\d-]+ [\\d:,]+\\] DEBUG 127\\.0\\.0\\.1:${open.port} standalone via stat: received \\d+, \\d+ clients \\(zktop\\)$`, 'm'))
     }, 30_000)
 
     it.skipIf(!requirePeers('zktop'))('shows the same counts as Debian\'s zktop on the same server', async () => {

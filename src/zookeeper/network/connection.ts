@@ -101,42 +101,48 @@ export class Connection implements ReadContext, RequestOwner {
     this.parse()
   }
 
+  private parsing = false
+
   private parse(): void {
-    let off = 0
-    const buf = this.buf
-    while (this.state !== 'CLOSED' && this.state !== 'CONNECTING' && !this.paused) {
-      if (buf.length - off < 4) break
-      if (this.state === 'HANDSHAKE' && off === 0) {
-        const word = buf.toString('latin1', 0, 4)
-        if ((FOUR_LETTER_WORDS as readonly string[]).includes(word)) {
-          this.recved++
-          this.server.stats.packetsReceived++
-          this.buf = Buffer.alloc(0)
-          this.fourLetter(word)
+    // Re-entrant calls (a handshake that completes inside frame()) just let the loop go on.
+    if (this.parsing) return
+    this.parsing = true
+    try {
+      while (this.state !== 'CLOSED' && this.state !== 'CONNECTING' && !this.paused) {
+        const buf = this.buf
+        if (buf.length < 4) break
+        if (this.state === 'HANDSHAKE') {
+          const word = buf.toString('latin1', 0, 4)
+          if ((FOUR_LETTER_WORDS as readonly string[]).includes(word)) {
+            this.recved++
+            this.server.stats.packetsReceived++
+            this.buf = Buffer.alloc(0)
+            this.fourLetter(word)
+            return
+          }
+        }
+        const len = buf.readInt32BE(0)
+        if (len < 0 || len > this.server.config.juteMaxBuffer) {
+          this.server.stats.largeRequestsRejected++
+          this.drop(`Len error ${len}`)
           return
         }
-      }
-      const len = buf.readInt32BE(off)
-      if (len < 0 || len > this.server.config.juteMaxBuffer) {
-        this.server.stats.largeRequestsRejected++
-        this.drop(`Len error ${len}`)
-        return
-      }
-      if (buf.length - off - 4 < len) break
-      const frame = buf.subarray(off + 4, off + 4 + len)
-      off += 4 + len
-      try {
-        this.frame(frame)
-      } catch (e) {
-        if (e instanceof JuteError) {
-          this.drop(`malformed request: ${e.message}`)
-          return
+        if (buf.length - 4 < len) break
+        const frame = buf.subarray(4, 4 + len)
+        this.buf = buf.length === 4 + len ? Buffer.alloc(0) : buf.subarray(4 + len)
+        try {
+          this.frame(frame)
+        } catch (e) {
+          if (e instanceof JuteError) {
+            this.drop(`malformed request: ${e.message}`)
+            return
+          }
+          throw e
         }
-        throw e
       }
+    } finally {
+      this.parsing = false
     }
-    this.buf = off === 0 ? buf : buf.subarray(off)
-    if (this.buf.length === 0) this.buf = Buffer.alloc(0)
   }
 
   private frame(frame: Buffer): void {

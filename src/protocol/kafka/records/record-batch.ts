@@ -10,7 +10,7 @@
 // batches: the records once more into the compressed block). Decoding hands out keys and values
 // as subarrays of the batch (or of the decompressed block): no per-record copies.
 import * as H from './batch-header.js'
-import {compress, compressSync, CompressionType, decompress, DEFAULT_MAX_DECOMPRESSED} from './compression.js'
+import {compress, compressSync, CompressionType, decompress, decompressSync, DEFAULT_MAX_DECOMPRESSED} from './compression.js'
 import {crc32c} from './crc32c.js'
 import {CorruptRecordError} from './errors.js'
 import {VarCursor, varintSize, varlongSize, writeVarint, writeVarlong} from './varint.js'
@@ -396,6 +396,18 @@ export async function decodeRecordBatch(buf: Buffer, opts: DecodeBatchOptions = 
   if (codec === CompressionType.NONE) return {header, records: readRecords(buf, start, end, header), size: end - pos}
   if (header.recordsCount === 0) return {header, records: [], size: end - pos}
   const raw = await decompress(codec, buf.subarray(start, end), opts.maxDecompressed ?? DEFAULT_MAX_DECOMPRESSED)
+  return {header, records: readRecords(raw, 0, raw.length, header), size: end - pos}
+}
+
+/** decodeRecordBatch without awaiting, for every codec but zstd (which throws). */
+export function decodeRecordBatchSync(buf: Buffer, opts: DecodeBatchOptions = {}): DecodedBatch {
+  const pos = opts.position ?? 0
+  const {header, end} = checkBatch(buf, pos, opts.verifyCrc ?? true)
+  const codec = header.attributes & H.COMPRESSION_MASK
+  const start = pos + H.RECORD_BATCH_OVERHEAD
+  if (codec === CompressionType.NONE) return {header, records: readRecords(buf, start, end, header), size: end - pos}
+  if (header.recordsCount === 0) return {header, records: [], size: end - pos}
+  const raw = decompressSync(codec, buf.subarray(start, end), opts.maxDecompressed ?? DEFAULT_MAX_DECOMPRESSED)
   return {header, records: readRecords(raw, 0, raw.length, header), size: end - pos}
 }
 

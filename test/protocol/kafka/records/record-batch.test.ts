@@ -8,6 +8,7 @@ import {
   ControlRecordType,
   decodeRecordBatch,
   decodeRecordBatches,
+  decodeRecordBatchSync,
   encodeEndTxnMarker,
   encodeRecordBatch,
   encodeRecordBatchSync,
@@ -106,6 +107,8 @@ describe('round trips', () => {
       if (codec !== T.ZSTD) expect(encodeRecordBatchSync(opts).equals(buf)).toBe(true)
       expect(H.verifyBatch(buf, 0)).toBeNull()
       const {header, records} = await decodeRecordBatch(buf)
+      if (codec !== T.ZSTD) expect(decodeRecordBatchSync(buf)).toEqual(await decodeRecordBatch(buf))
+      else expect(() => decodeRecordBatchSync(buf)).toThrow(/zstd/)
       expect(header).toMatchObject({baseOffset: 12345678901234n, producerId: 4242n, producerEpoch: 7, baseSequence: 2_000_000_000, partitionLeaderEpoch: 11, recordsCount: 4, lastOffsetDelta: 3, baseTimestamp: 1_699_999_999_000n, maxTimestamp: 1_700_000_100_000n})
       expect(H.isTransactional(header)).toBe(true)
       expect(records.map((r) => [r.offset, r.timestamp, str(r.key), r.value?.toString('hex') ?? null, r.headers.map((h) => [h.key, str(h.value)])])).toEqual(

@@ -2,25 +2,32 @@
 // __consumer_offsets (offsets-store.ts) and loaded back by start(). This broker is the
 // coordinator for every group (one broker leads every partition of the offsets topic).
 //
-// The rebalance protocol itself (JoinGroup, SyncGroup, Heartbeat, LeaveGroup and their timers)
-// is in rebalance.ts; the state machine in group-state.ts. This file does what sits around it:
-// request validation common to all group APIs, loading, offsets (commit, fetch, delete,
-// expiry), DescribeGroups, ListGroups, DeleteGroups.
+// By concern: the state machine is group-state.ts; the rebalance protocol rebalance.ts (timers,
+// generations), join-group.ts (JoinGroup) and membership.ts (SyncGroup, Heartbeat, LeaveGroup);
+// offsets offsets-manager.ts; the records offsets-store.ts and offsets-records.ts. This file
+// is the facade the handlers call: validation common to all group APIs, start (loading) and
+// stop, DescribeGroups, ListGroups, DeleteGroups.
 //
 // Left out: transactional offset commits (TxnOffsetCommit, UNSTABLE_OFFSET_COMMIT), the KIP-848
 // consumer protocol (ConsumerGroupHeartbeat), group.max.size shrinking of already-loaded groups.
 import type {Clock} from '../../common/clock.js'
 import type {Logger} from '../../common/logger.js'
 import {GroupError, storeErrorCode} from './errors.js'
-import {GroupMetadata, type GroupOverview, type GroupSummary, type OffsetAndMetadata} from './group.js'
+import {GroupMetadata, type GroupOverview, type GroupSummary} from './group.js'
 import {parseGroupState, type GroupState} from './group-state.js'
-import {MemberMetadata, type JoinResult, type SyncResult} from './member.js'
+import type {JoinResult, SyncResult} from './member.js'
 import {OFFSETS_TOPIC, type OffsetsTopic} from './offsets-topic.js'
-import {OffsetsStore, groupRecord, offsetRecord, type StoredRecord} from './offsets-store.js'
+import {OffsetsStore, groupRecord} from './offsets-store.js'
 import type {GroupMetadataValue} from './offsets-records.js'
-import {Rebalancer, joinError, type HeartbeatRequest, type JoinRequest, type LeaveResult, type LeavingMember, type SyncRequest} from './rebalance.js'
+import {Rebalancer, joinError} from './rebalance.js'
+import {GroupJoiner, type JoinRequest} from './join-group.js'
+import {GroupMembership, type HeartbeatRequest, type LeaveResult, type LeavingMember, type SyncRequest} from './membership.js'
+import {OffsetsManager, type CommitRequest, type FetchResult, type TopicPartition} from './offsets-manager.js'
+import {groupsFromPartition} from './group-loader.js'
 
-export type {JoinRequest, SyncRequest, HeartbeatRequest, LeavingMember, LeaveResult} from './rebalance.js'
+export type {JoinRequest} from './join-group.js'
+export type {SyncRequest, HeartbeatRequest, LeavingMember, LeaveResult} from './membership.js'
+export type {CommitPartition, CommitRequest, FetchedPartition, FetchResult, TopicPartition} from './offsets-manager.js'
 export type {JoinResult, SyncResult} from './member.js'
 export type {GroupSummary, GroupOverview} from './group.js'
 
@@ -68,46 +75,6 @@ export function coordinatorConfigFromBroker(c: {
 /** Which API is asking: offset APIs, DescribeGroups and DeleteGroups accept the empty group id. */
 export type GroupApi = 'join' | 'sync' | 'heartbeat' | 'leave' | 'commit' | 'fetch' | 'describe' | 'delete' | 'offset-delete'
 
-export interface CommitPartition {
-  topic: string
-  partition: number
-  offset: bigint
-  leaderEpoch: number
-  metadata: string | null
-  /** OffsetCommit v1 only; -1 = now. */
-  commitTimestamp: number
-}
-
-export interface CommitRequest {
-  groupId: string
-  /** -1 for a commit outside group management (a "simple" consumer). */
-  generationId: number
-  memberId: string
-  groupInstanceId: string | null
-  /** OffsetCommit v2-v4 retention_time_ms; -1 = the broker's offsets.retention. */
-  retentionTimeMs: number
-  partitions: CommitPartition[]
-  /** What a commit with a generation to an unknown group gets: ILLEGAL_GENERATION, or GROUP_ID_NOT_FOUND from v9. */
-  unknownGroupError?: number
-}
-
-export interface FetchedPartition {
-  partition: number
-  offset: bigint
-  leaderEpoch: number
-  metadata: string | null
-  errorCode: number
-}
-
-export interface FetchResult {
-  errorCode: number
-  topics: {topic: string; partitions: FetchedPartition[]}[]
-}
-
-export interface TopicPartition {
-  topic: string
-  partition: number
-}
 
 const DEAD_SUMMARY: GroupSummary = {state: 'Dead', protocolType: '', protocolName: '', members: []}
 /** Kafka's GroupSummary for an error: no state at all. */
@@ -121,6 +88,9 @@ export class GroupCoordinator {
   private readonly topic: OffsetsTopic
   private readonly groups = new Map<string, GroupMetadata>()
   private readonly rebalancer: Rebalancer
+  private readonly joiner: GroupJoiner
+  private readonly membership: GroupMembership
+  private readonly offsets: OffsetsManager
   private active = false
   private readonly loadingPartitions = new Set<number>()
   private expiryTimer: {cancel(): void} | null = null
@@ -146,6 +116,20 @@ export class GroupCoordinator {
       createGroup: (id) => this.addGroup(new GroupMetadata(id, 'Empty', this.clock.now())),
       location: (id) => `${OFFSETS_TOPIC}-${this.topic.partitionFor(id)}`,
       storeGroup: (group, assignment) => this.storeGroup(group, assignment),
+    })
+    this.joiner = new GroupJoiner(this.rebalancer)
+    this.membership = new GroupMembership(this.rebalancer)
+    this.offsets = new OffsetsManager({
+      clock: this.clock,
+      log: this.logger,
+      brokerId: this.config.brokerId,
+      offsetMetadataMaxBytes: this.config.offsetMetadataMaxBytes,
+      offsetsRetentionMs: this.config.offsetsRetentionMs,
+      store: this.store,
+      groups: this.groups,
+      rebalancer: this.rebalancer,
+      validateGroupStatus: (id, api) => this.validateGroupStatus(id, api),
+      isLoading: (id) => this.loadingPartitions.has(this.topic.partitionFor(id)),
     })
   }
 
@@ -218,7 +202,7 @@ export class GroupCoordinator {
   async joinGroup(req: JoinRequest): Promise<JoinResult> {
     const error = this.validateGroupStatus(req.groupId, 'join')
     if (error !== GroupError.NONE) return joinError(req.memberId, error)
-    return this.rebalancer.join(req)
+    return this.joiner.join(req)
   }
 
   async syncGroup(req: SyncRequest): Promise<SyncResult> {
@@ -227,7 +211,7 @@ export class GroupCoordinator {
     // clients do not expect COORDINATOR_LOAD_IN_PROGRESS here).
     if (error === GroupError.COORDINATOR_LOAD_IN_PROGRESS) error = GroupError.REBALANCE_IN_PROGRESS
     if (error !== GroupError.NONE) return {errorCode: error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0)}
-    return this.rebalancer.sync(req)
+    return this.membership.sync(req)
   }
 
   heartbeat(req: HeartbeatRequest): number {
@@ -235,13 +219,13 @@ export class GroupCoordinator {
     // While loading we cannot judge the member; Kafka answers NONE and checks on the next one.
     if (error === GroupError.COORDINATOR_LOAD_IN_PROGRESS) return GroupError.NONE
     if (error !== GroupError.NONE) return error
-    return this.rebalancer.heartbeat(req)
+    return this.membership.heartbeat(req)
   }
 
   leaveGroup(groupId: string, members: LeavingMember[]): LeaveResult {
     const error = this.validateGroupStatus(groupId, 'leave')
     if (error !== GroupError.NONE) return {errorCode: error, members: []}
-    return this.rebalancer.leave(groupId, members)
+    return this.membership.leave(groupId, members)
   }
 
   /** Persists the group's metadata with these assignments; resolves to an error code (0 = stored). */
@@ -272,166 +256,28 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- offsets
 
   /** Error code per partition, in request order. */
-  async commitOffsets(req: CommitRequest): Promise<number[]> {
-    const all = (code: number) => req.partitions.map(() => code)
-    const status = this.validateGroupStatus(req.groupId, 'commit')
-    if (status !== GroupError.NONE) return all(status)
-    let group = this.groups.get(req.groupId)
-    if (!group) {
-      // No group: allowed only outside group management; otherwise the commit is from a
-      // generation this coordinator never knew (or a group since deleted).
-      if (req.generationId >= 0) return all(req.unknownGroupError ?? GroupError.ILLEGAL_GENERATION)
-      group = this.addGroup(new GroupMetadata(req.groupId, 'Empty', this.clock.now()))
-    }
-    const error = this.validateOffsetCommit(group, req)
-    if (error !== GroupError.NONE) return all(error)
-
-    const now = this.clock.now()
-    const expire = req.retentionTimeMs === -1 ? null : now + req.retentionTimeMs
-    const codes = all(GroupError.NONE)
-    const accepted: {index: number; value: OffsetAndMetadata}[] = []
-    const records: StoredRecord[] = []
-    req.partitions.forEach((p, index) => {
-      const metadata = p.metadata ?? ''
-      if (Buffer.byteLength(metadata) > this.config.offsetMetadataMaxBytes) {
-        codes[index] = GroupError.OFFSET_METADATA_TOO_LARGE
-        return
-      }
-      const value: OffsetAndMetadata = {
-        offset: p.offset, leaderEpoch: p.leaderEpoch, metadata,
-        commitTimestamp: p.commitTimestamp === -1 ? now : p.commitTimestamp, expireTimestamp: expire,
-      }
-      accepted.push({index, value})
-      records.push(offsetRecord(req.groupId, p.topic, p.partition, value))
-    })
-    if (records.length === 0) return codes
-    try {
-      await this.store.write(req.groupId, records, now)
-    } catch (err) {
-      const code = storeErrorCode(err, true)
-      this.log.warn(`[GroupMetadataManager brokerId=${this.config.brokerId}] Offset commit for group ${req.groupId} failed: ${(err as Error).message}`)
-      for (const a of accepted) codes[a.index] = code
-      return codes
-    }
-    // A group deleted while the write was in flight keeps nothing (its tombstones follow).
-    if (!group.is('Dead') && this.groups.get(req.groupId) === group) {
-      for (const a of accepted) group.putOffset(req.partitions[a.index].topic, req.partitions[a.index].partition, a.value)
-    }
-    return codes
-  }
-
-  private validateOffsetCommit(group: GroupMetadata, req: CommitRequest): number {
-    if (group.is('Dead')) return GroupError.COORDINATOR_NOT_AVAILABLE
-    if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
-      const error = this.rebalancer.validateCurrentMember(group, req.memberId, req.groupInstanceId, 'offset-commit')
-      if (error !== GroupError.NONE) return error
-      if (req.generationId !== group.generationId) return GroupError.ILLEGAL_GENERATION
-    } else if (!group.is('Empty')) {
-      // A group with members takes commits only from its members.
-      return GroupError.UNKNOWN_MEMBER_ID
-    }
-    switch (group.state) {
-      case 'CompletingRebalance':
-        // The member has its new generation but not its assignment yet.
-        return GroupError.REBALANCE_IN_PROGRESS
-      case 'Stable':
-      case 'PreparingRebalance': {
-        // Still allowed while rebalancing: the heartbeat tells the member to rejoin. A commit
-        // is a sign of life too.
-        const member = group.members.get(req.memberId)
-        if (member) this.rebalancer.scheduleHeartbeat(group, member)
-        return GroupError.NONE
-      }
-      default:
-        return GroupError.NONE
-    }
+  commitOffsets(req: CommitRequest): Promise<number[]> {
+    return this.offsets.commitOffsets(req)
   }
 
   /** Committed offsets: of the given partitions (-1 for none), or all of the group's (topics null). */
   fetchOffsets(groupId: string, topics: {topic: string; partitions: number[]}[] | null): FetchResult {
-    const status = this.validateGroupStatus(groupId, 'fetch')
-    if (status !== GroupError.NONE) return {errorCode: status, topics: []}
-    const group = this.groups.get(groupId)
-    const live = group && !group.is('Dead') ? group : undefined
-    const entry = (partition: number, o: OffsetAndMetadata | undefined): FetchedPartition =>
-      o ? {partition, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: GroupError.NONE}
-        : {partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: GroupError.NONE}
-    if (topics === null) {
-      if (!live) return {errorCode: GroupError.NONE, topics: []}
-      return {
-        errorCode: GroupError.NONE,
-        topics: [...live.offsets].map(([topic, byPartition]) => ({topic, partitions: [...byPartition].map(([p, o]) => entry(p, o))})),
-      }
-    }
-    return {
-      errorCode: GroupError.NONE,
-      topics: topics.map((t) => ({topic: t.topic, partitions: t.partitions.map((p) => entry(p, live?.offset(t.topic, p)))})),
-    }
+    return this.offsets.fetchOffsets(groupId, topics)
   }
 
   /** OffsetDelete: a group error, or an error per partition. */
-  async deleteOffsets(groupId: string, partitions: TopicPartition[]): Promise<{errorCode: number; partitions: (TopicPartition & {errorCode: number})[]}> {
-    const status = this.validateGroupStatus(groupId, 'offset-delete')
-    if (status !== GroupError.NONE) return {errorCode: status, partitions: []}
-    const group = this.groups.get(groupId)
-    if (!group || group.is('Dead')) return {errorCode: GroupError.GROUP_ID_NOT_FOUND, partitions: []}
-    let eligible: TopicPartition[]
-    const refused: (TopicPartition & {errorCode: number})[] = []
-    if (group.is('Empty')) {
-      eligible = partitions
-    } else if (group.protocolType === 'consumer') {
-      // Offsets of topics the group still consumes would be committed again at once.
-      eligible = []
-      for (const tp of partitions) {
-        if (group.isSubscribedToTopic(tp.topic)) refused.push({...tp, errorCode: GroupError.GROUP_SUBSCRIBED_TO_TOPIC})
-        else eligible.push(tp)
-      }
-    } else {
-      return {errorCode: GroupError.NON_EMPTY_GROUP, partitions: []}
-    }
-    if (eligible.length > 0) {
-      const removed = eligible.filter((tp) => group.removeOffset(tp.topic, tp.partition))
-      await this.cleanup(group, removed)
-      this.log.info(`[GroupMetadataManager brokerId=${this.config.brokerId}] The following offsets of the group ${groupId} were deleted: ${removed.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}.`)
-    }
-    return {errorCode: GroupError.NONE, partitions: [...refused, ...eligible.map((tp) => ({...tp, errorCode: GroupError.NONE}))]}
-  }
-
-  /**
-   * Writes tombstones for removed offsets; an Empty group left without offsets is Dead and goes
-   * too (with a tombstone for its metadata, if it ever had a generation).
-   */
-  private async cleanup(group: GroupMetadata, removedOffsets: TopicPartition[]): Promise<void> {
-    const records = removedOffsets.map((tp) => offsetRecord(group.groupId, tp.topic, tp.partition, null))
-    if (group.is('Empty') && !group.hasOffsets && group.pendingMembers.size === 0) {
-      this.log.info(`[GroupMetadataManager brokerId=${this.config.brokerId}] Group ${group.groupId} transitioned to Dead in generation ${group.generationId}`)
-      group.transitionTo('Dead', this.clock.now())
-      this.rebalancer.unload(group, GroupError.COORDINATOR_NOT_AVAILABLE)
-      if (this.groups.get(group.groupId) === group) this.groups.delete(group.groupId)
-      if (group.generationId > 0) records.push(groupRecord(group.groupId, null))
-    }
-    if (records.length === 0) return
-    try {
-      await this.store.write(group.groupId, records, this.clock.now())
-    } catch (err) {
-      this.log.warn(`[GroupMetadataManager brokerId=${this.config.brokerId}] Failed to write tombstones for group ${group.groupId}: ${(err as Error).message}`)
-    }
+  deleteOffsets(groupId: string, partitions: TopicPartition[]): Promise<{errorCode: number; partitions: (TopicPartition & {errorCode: number})[]}> {
+    return this.offsets.deleteOffsets(groupId, partitions)
   }
 
   /** Expires offsets as Kafka's offsets.retention.minutes does; returns how many went. */
-  async expireOffsets(): Promise<number> {
-    const now = this.clock.now()
-    const retention = this.config.offsetsRetentionMs
-    let total = 0
-    for (const group of [...this.groups.values()]) {
-      if (this.loadingPartitions.has(this.topic.partitionFor(group.groupId))) continue
-      const expired = expiredOffsets(group, now, retention)
-      for (const tp of expired) group.removeOffset(tp.topic, tp.partition)
-      total += expired.length
-      await this.cleanup(group, expired)
-    }
-    if (total > 0) this.log.info(`[GroupMetadataManager brokerId=${this.config.brokerId}] Removed ${total} expired offsets in ${this.clock.now() - now} milliseconds.`)
-    return total
+  expireOffsets(): Promise<number> {
+    return this.offsets.expireOffsets()
+  }
+
+  /** A deleted topic takes its committed offsets with it. */
+  onTopicsDeleted(topics: string[]): Promise<void> {
+    return this.offsets.onTopicsDeleted(topics)
   }
 
   private scheduleExpiry(): void {
@@ -442,16 +288,6 @@ export class GroupCoordinator {
         if (this.active) this.scheduleExpiry()
       })
     }, this.config.offsetsRetentionCheckIntervalMs)
-  }
-
-  /** A deleted topic takes its committed offsets with it. */
-  async onTopicsDeleted(topics: string[]): Promise<void> {
-    const deleted = new Set(topics)
-    for (const group of [...this.groups.values()]) {
-      const removed = group.allOffsets().filter((o) => deleted.has(o.topic)).map(({topic, partition}) => ({topic, partition}))
-      for (const tp of removed) group.removeOffset(tp.topic, tp.partition)
-      if (removed.length > 0) await this.cleanup(group, removed)
-    }
   }
 
   // ---------------------------------------------------------------- admin
@@ -500,7 +336,7 @@ export class GroupCoordinator {
       for (const tp of removed) group.removeOffset(tp.topic, tp.partition)
       offsetsRemoved += removed.length
       for (const id of [...group.pendingMembers]) group.removePendingMember(id)
-      await this.cleanup(group, removed)
+      await this.offsets.cleanup(group, removed)
     }
     if (eligible.length > 0) {
       this.log.info(`[GroupCoordinator ${this.config.brokerId}]: The following groups were deleted: ${eligible.map((g) => g.groupId).join(', ')}. A total of ${offsetsRemoved} offsets were removed.`)
@@ -511,58 +347,14 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- loading
 
   private async loadPartition(partition: number): Promise<number> {
-    const loaded = await this.store.load(partition)
-    const now = this.clock.now()
-    const ids = new Set<string>()
-    for (const [id, value] of loaded.groups) if (value) ids.add(id)
-    for (const [id, offsets] of loaded.offsets) if ([...offsets.values()].some((o) => o.value !== null)) ids.add(id)
-    for (const groupId of ids) {
-      const value = loaded.groups.get(groupId)
-      const group = value ? groupFromRecord(groupId, value, now) : new GroupMetadata(groupId, 'Empty', now)
-      for (const o of loaded.offsets.get(groupId)?.values() ?? []) if (o.value) group.putOffset(o.topic, o.partition, o.value)
-      const previous = this.groups.get(groupId)
+    const groups = groupsFromPartition(await this.store.load(partition), this.clock.now())
+    for (const group of groups) {
+      const previous = this.groups.get(group.groupId)
       if (previous) this.rebalancer.unload(previous, GroupError.NOT_COORDINATOR)
-      this.groups.set(groupId, group)
-      this.log.info(`[GroupCoordinator ${this.config.brokerId}]: Loading group metadata for ${groupId} with generation ${group.generationId}`)
+      this.groups.set(group.groupId, group)
+      this.log.info(`[GroupCoordinator ${this.config.brokerId}]: Loading group metadata for ${group.groupId} with generation ${group.generationId}`)
       this.rebalancer.onGroupLoaded(group)
     }
-    return ids.size
+    return groups.length
   }
-}
-
-function groupFromRecord(groupId: string, v: GroupMetadataValue, now: number): GroupMetadata {
-  const group = new GroupMetadata(groupId, v.members.length > 0 ? 'Stable' : 'Empty', v.currentStateTimestamp ?? now)
-  group.currentStateTimestamp = v.currentStateTimestamp
-  group.protocolType = v.protocolType === '' ? null : v.protocolType
-  group.generationId = v.generation
-  const protocol = v.protocol ?? ''
-  for (const m of v.members) {
-    const member = new MemberMetadata(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, m.rebalanceTimeoutMs, m.sessionTimeoutMs,
-      v.protocolType, [{name: protocol, metadata: m.subscription}])
-    member.assignment = m.assignment
-    group.add(member, null)
-  }
-  group.protocolType = v.protocolType === '' ? null : v.protocolType
-  group.protocolName = v.members.length > 0 ? protocol : v.protocol
-  group.leaderId = v.leader !== null && group.has(v.leader) ? v.leader : group.members.keys().next().value ?? null
-  group.subscribedTopics = group.computeSubscribedTopics()
-  return group
-}
-
-/** Kafka's GroupMetadata.removeExpiredOffsets rules. */
-function expiredOffsets(group: GroupMetadata, now: number, retentionMs: number): TopicPartition[] {
-  const pick = (base: (o: OffsetAndMetadata) => number, subscribed?: Set<string>) =>
-    group.allOffsets()
-      .filter(({topic, value}) => !subscribed?.has(topic) && (value.expireTimestamp !== null ? now >= value.expireTimestamp : now - base(value) >= retentionMs))
-      .map(({topic, partition}) => ({topic, partition}))
-  if (group.protocolType !== null && group.is('Empty')) {
-    // No member left: the clock runs from when the group became empty.
-    return pick((o) => group.currentStateTimestamp ?? o.commitTimestamp)
-  }
-  if (group.protocolType === 'consumer' && group.subscribedTopics !== null && group.is('Stable')) {
-    // A live consumer group loses only the offsets of topics it no longer subscribes to.
-    return pick((o) => o.commitTimestamp, group.subscribedTopics)
-  }
-  if (group.protocolType === null) return pick((o) => o.commitTimestamp)
-  return []
 }

@@ -134,6 +134,16 @@ describe('strings, bytes and arrays', () => {
     expect([r.bytes(), r.nullableBytes(), r.compactBytes(), r.compactNullableBytes()]).toEqual([Buffer.from([9]), null, Buffer.alloc(0), null])
   })
 
+  it.each(['', 'a', 'x'.repeat(63), 'x'.repeat(64), 'y'.repeat(200), 'x'.repeat(62) + 'é', 'é', '日本語', '\u007f\u0080'])('string %j in both forms', (s) => {
+    const w = new Writer(4)
+    w.string(s).compactString(s).int8(5)
+    const r = new Reader(w.finish())
+    expect([r.string(), r.compactString(), r.int8()]).toEqual([s, s, 5])
+    expect(r.remaining()).toBe(0)
+    const len = Buffer.byteLength(s)
+    expect(w.finish().readInt16BE(0)).toBe(len)
+  })
+
   it('bytes are views of the frame, not copies', () => {
     const buf = Buffer.from('00000003616263', 'hex')
     const b = new Reader(buf).bytes()

@@ -36,6 +36,8 @@ export interface CreateTopicSpec {
 }
 
 export class TopicAdmin {
+  private readonly autoCreating = new Map<string, Promise<TopicInfo>>()
+
   constructor(
     private readonly config: BrokerConfig,
     private readonly metadata: MetadataStore,
@@ -95,8 +97,15 @@ export class TopicAdmin {
   async autoCreate(name: string, partitions = this.config.numPartitions, rf = this.config.defaultReplicationFactor, configs: {name: string; value: string}[] = []): Promise<TopicInfo> {
     const existing = this.metadata.topic(name)
     if (existing) return existing
-    const brokers = this.metadata.brokers().length
-    return this.create({name, numPartitions: partitions, replicationFactor: Math.min(rf, brokers), assignments: [], configs})
+    // Clients that ask for the same new topic at once (a producer and a consumer) share one creation.
+    let pending = this.autoCreating.get(name)
+    if (!pending) {
+      const brokers = this.metadata.brokers().length
+      pending = this.create({name, numPartitions: partitions, replicationFactor: Math.min(rf, brokers), assignments: [], configs})
+        .finally(() => this.autoCreating.delete(name))
+      this.autoCreating.set(name, pending)
+    }
+    return pending
   }
 
   async delete(name: string): Promise<void> {

@@ -284,7 +284,7 @@ export class GroupCoordinator {
     this.expiryTimer = this.clock.setTimeout(() => {
       this.expiryTimer = null
       if (!this.active) return
-      void this.expireOffsets().finally(() => {
+      void this.expireOffsets().catch((err) => this.log.error(`Offset expiration failed: ${(err as Error).message}`)).finally(() => {
         if (this.active) this.scheduleExpiry()
       })
     }, this.config.offsetsRetentionCheckIntervalMs)

@@ -153,7 +153,7 @@ export class GroupJoiner {
         }
         const assignment = new Map([...group.members.values()].map((m) => [m.memberId, m.assignment]))
         const generation = group.generationId
-        void this.host.storeGroup(group, assignment).then((error) => {
+        void this.host.storeGroup(group, assignment).then((error) => this.rb.safely(`storing static member ${instanceId} of group ${group.groupId}`, () => {
           if (group.members.get(newMemberId) !== member) return
           if (error !== GroupError.NONE) {
             this.log.warn(`Failed to persist metadata for group ${group.groupId} static member ${instanceId}: error ${error}`)
@@ -177,7 +177,7 @@ export class GroupJoiner {
             // it leads, and does not compute an assignment nobody would receive.
             group.maybeInvokeJoin(member, currentGenerationResult(group, newMemberId, false, currentLeader))
           }
-        })
+        }))
         return
       }
       case 'CompletingRebalance':

@@ -81,7 +81,7 @@ export class GroupMembership {
         const given = new Map(req.assignments.map((a) => [a.memberId, a.assignment]))
         const assignment = new Map([...group.members.keys()].map((id) => [id, given.get(id) ?? EMPTY_BUFFER]))
         const generation = group.generationId
-        void this.host.storeGroup(group, assignment).then((storeError) => {
+        void this.host.storeGroup(group, assignment).then((storeError) => this.rb.safely(`storing the assignment of group ${group.groupId}`, () => {
           // Another member may have joined meanwhile: only finish the generation we stored.
           if (!group.is('CompletingRebalance') || group.generationId !== generation) return
           if (storeError !== GroupError.NONE) {
@@ -92,7 +92,7 @@ export class GroupMembership {
             this.rb.propagateAssignment(group, GroupError.NONE)
             group.transitionTo('Stable', this.now)
           }
-        })
+        }))
         return
       }
       case 'Stable':

@@ -80,6 +80,23 @@ export class Rebalancer {
   }
 
   /**
+   * Runs a callback that no request is waiting on (a timer, a finished write), so that a bug
+   * in it is logged instead of taking the broker down with an uncaught exception.
+   */
+  safely(what: string, fn: () => void): void {
+    try {
+      fn()
+    } catch (err) {
+      this.log.error(`Unexpected error in ${what}: ${(err as Error).stack ?? String(err)}`)
+    }
+  }
+
+  /** clock.setTimeout with the callback run safely. */
+  setTimer(fn: () => void, ms: number): {cancel(): void} {
+    return this.host.clock.setTimeout(() => this.safely('a group coordinator timer', fn), ms)
+  }
+
+  /**
    * The member id must be in the group and, for a static member, be the id its instance is
    * currently mapped to (an older process of the same instance is fenced).
    */
@@ -123,7 +140,7 @@ export class Rebalancer {
   }
 
   private scheduleJoinTimeout(group: GroupMetadata): void {
-    group.joinTimer = this.host.clock.setTimeout(() => {
+    group.joinTimer = this.setTimer(() => {
       group.joinTimer = null
       if (this.host.isActive() && group.is('PreparingRebalance')) this.onCompleteJoin(group)
     }, group.rebalanceTimeoutMs)
@@ -131,7 +148,7 @@ export class Rebalancer {
 
   /** group.initial.rebalance.delay.ms: wait, and wait again (up to the rebalance timeout) while members keep coming. */
   private scheduleInitialJoin(group: GroupMetadata, delayMs: number, remainingMs: number): void {
-    group.joinTimer = this.host.clock.setTimeout(() => {
+    group.joinTimer = this.setTimer(() => {
       group.joinTimer = null
       if (!this.host.isActive() || !group.is('PreparingRebalance')) return
       if (group.newMemberAdded && remainingMs !== 0) {
@@ -177,7 +194,7 @@ export class Rebalancer {
       void this.host.storeGroup(group, new Map()).then((error) => {
         // An old generation would come back after a restart; with no members that is harmless.
         if (error !== GroupError.NONE) this.log.warn(`Failed to write empty metadata for group ${group.groupId}: error ${error}`)
-      })
+      }, (err) => this.log.error(`Storing group ${group.groupId}: ${(err as Error).message}`))
       return
     }
     this.log.info(`Stabilized group ${group.groupId} generation ${group.generationId} (${this.host.location(group.groupId)}) with ${group.members.size} members`)
@@ -207,7 +224,7 @@ export class Rebalancer {
   schedulePendingSync(group: GroupMetadata): void {
     group.syncTimer?.cancel()
     const generation = group.generationId
-    group.syncTimer = this.host.clock.setTimeout(() => {
+    group.syncTimer = this.setTimer(() => {
       group.syncTimer = null
       if (!this.host.isActive() || generation !== group.generationId) return
       if (!group.is('CompletingRebalance') && !group.is('Stable')) return
@@ -237,7 +254,7 @@ export class Rebalancer {
   scheduleHeartbeat(group: GroupMetadata, member: MemberMetadata, timeoutMs = member.sessionTimeoutMs): void {
     member.latestHeartbeat = this.now
     member.cancelHeartbeat()
-    member.heartbeatTimer = this.host.clock.setTimeout(() => {
+    member.heartbeatTimer = this.setTimer(() => {
       member.heartbeatTimer = null
       this.onHeartbeatExpired(group, member)
     }, timeoutMs)
@@ -254,7 +271,7 @@ export class Rebalancer {
   }
 
   schedulePendingMemberExpiry(group: GroupMetadata, memberId: string, timeoutMs: number): void {
-    const timer = this.host.clock.setTimeout(() => {
+    const timer = this.setTimer(() => {
       if (!this.host.isActive() || !group.pendingMembers.has(memberId)) return
       this.log.info(`Pending member ${memberId} in group ${group.groupId} has been removed after session timeout expiration.`)
       group.pendingMemberTimers.delete(memberId)

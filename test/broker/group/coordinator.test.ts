@@ -489,6 +489,17 @@ describe('GroupCoordinator: admin and lifecycle', () => {
     expect(c.fetchOffsets('g', null).errorCode).toBe(E.NONE)
   })
 
+  it('logs a failure inside a timer instead of throwing out of it', async () => {
+    const {coordinator: c, clock, lines} = await setup({groupInitialRebalanceDelayMs: 100})
+    const a = await joinNew(c, 'g')
+    c.group('g')!.initNextGeneration = () => {
+      throw new Error('boom')
+    }
+    expect(() => clock.advance(100)).not.toThrow()
+    expect(lines.some((l) => l.includes('ERROR') && l.includes('boom'))).toBe(true)
+    void a.join
+  })
+
   it('answers parked JoinGroup requests with NOT_COORDINATOR on stop', async () => {
     const {coordinator: c} = await setup({groupInitialRebalanceDelayMs: 3000})
     const a = await joinNew(c, 'g')

@@ -741,7 +741,7 @@ function genErrorCodes(errors) {
   lines.push('} as const', '', 'export type ErrorCodeName = keyof typeof ErrorCode', '')
   lines.push('export interface ErrorInfo {', '  code: number', '  name: string', '  retriable: boolean', '  message: string | null', '}', '')
   lines.push('export const ERRORS: readonly ErrorInfo[] = [')
-  for (const e of errors) lines.push(`  {code: ${e.code}, name: '${e.name}', retriable: ${!!e.retriable}, message: ${JSON.stringify(e.message)}},`)
+  for (const e of errors) lines.push(`  {code: ${e.code}, name: '${e.name}', retriable: ${!!e.retriable}, message: ${e.message === null ? "null" : quote(e.message)}},`)
   lines.push(']', '')
   lines.push('const BY_CODE = new Map<number, ErrorInfo>(ERRORS.map((e) => [e.code, e]))', '')
   lines.push('export function errorInfo(code: number): ErrorInfo | undefined {', '  return BY_CODE.get(code)', '}', '')

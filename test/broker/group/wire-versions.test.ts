@@ -156,4 +156,29 @@ describe('group APIs at every version', () => {
     }
     expect((await send(API.JoinGroup, 9, {groupId: '', sessionTimeoutMs: 5000, memberId: '', protocolType: 'consumer', protocols: []})).errorCode).toBe(E.INVALID_GROUP_ID)
   })
+
+  it('answers odd but well-formed requests without failing', async () => {
+    const garbage = Buffer.from('not a subscription at all')
+    // A negative rebalance timeout: the rebalance (and the wait for SyncGroup) ends at once.
+    expect((await send(API.JoinGroup, 5, {groupId: 'odd-neg', sessionTimeoutMs: 5000, rebalanceTimeoutMs: -5, memberId: '', groupInstanceId: 'n', protocolType: 'x', protocols: [{name: 'p', metadata: garbage}]})).errorCode).toBe(0)
+    const r1 = await send(API.JoinGroup, 5, {groupId: 'odd', sessionTimeoutMs: 5000, rebalanceTimeoutMs: 5000, memberId: '', groupInstanceId: 'odd-1', protocolType: 'consumer',
+      protocols: [{name: 'p', metadata: garbage}, {name: 'p', metadata: Buffer.alloc(0)}, ...Array.from({length: 200}, (_, i) => ({name: `x${i}`, metadata: Buffer.alloc(0)}))]})
+    expect(r1.errorCode).toBe(0)
+    const s1 = await send(API.SyncGroup, 3, {groupId: 'odd', generationId: r1.generationId, memberId: r1.memberId, groupInstanceId: 'odd-1', assignments: [{memberId: 'ghost', assignment: garbage}]})
+    expect([s1.errorCode, s1.assignment.length]).toEqual([0, 0])
+    expect((await send(API.SyncGroup, 3, {groupId: 'odd', generationId: 2147483647, memberId: r1.memberId, groupInstanceId: 'odd-1', assignments: []})).errorCode).toBe(E.ILLEGAL_GENERATION)
+    expect((await send(API.Heartbeat, 4, {groupId: 'odd', generationId: -1, memberId: '', groupInstanceId: 'odd-1'})).errorCode).toBe(82) // FENCED_INSTANCE_ID
+    expect((await send(API.LeaveGroup, 4, {groupId: 'odd', members: []})).errorCode).toBe(0)
+    const c = await send(API.OffsetCommit, 8, {groupId: 'odd2', generationIdOrMemberEpoch: -1, memberId: '', topics: [{name: 'wt', partitions: [{partitionIndex: -1, committedOffset: -5n}, {partitionIndex: 0, committedOffset: -5n, committedMetadata: null}]}]})
+    expect(c.topics[0].partitions.map((p: Any) => p.errorCode)).toEqual([E.UNKNOWN_TOPIC_OR_PARTITION, 0])
+    const f = await send(API.OffsetFetch, 6, {groupId: 'odd2', topics: [{name: 'wt', partitionIndexes: [-1, 2147483647, 0]}]})
+    expect(f.topics[0].partitions.map((p: Any) => p.committedOffset)).toEqual([-1n, -1n, -5n])
+    expect((await send(API.DescribeGroups, 5, {groups: []})).groups).toEqual([])
+    expect((await send(API.DescribeGroups, 5, {groups: ['']})).groups[0].groupState).toBe('Dead')
+    expect((await send(API.ListGroups, 4, {statesFilter: ['garbage']})).groups).toEqual([])
+    expect((await send(API.DeleteGroups, 2, {groupsNames: ['', '']})).results).toEqual([{groupId: '', errorCode: E.GROUP_ID_NOT_FOUND}])
+    expect((await send(API.OffsetDelete, 0, {groupId: '', topics: []})).errorCode).toBe(E.INVALID_GROUP_ID)
+    expect((await send(API.Heartbeat, 0, {groupId: '', generationId: 0, memberId: ''})).errorCode).toBe(E.INVALID_GROUP_ID)
+    expect((await send(API.FindCoordinator, 0, {key: ''})).errorCode).toBe(0)
+  })
 })

@@ -247,6 +247,20 @@ describe('GroupCoordinator: rebalancing', () => {
     expect(c.group('g')!.state).toBe('Empty')
     expect(c.group('g')!.generationId).toBe(2)
   })
+  it('sends every member back to JoinGroup when the leader\'s assignment cannot be stored', async () => {
+    const {coordinator: c, clock, topic} = await setup()
+    const a = await joinNew(c, 'g')
+    const b = await joinNew(c, 'g')
+    clock.advance(0)
+    const [ra] = await Promise.all([a.join, b.join])
+    const follower = ra.leaderId === a.memberId ? b.memberId : a.memberId
+    const fSync = c.syncGroup({groupId: 'g', generationId: 1, memberId: follower, groupInstanceId: null, protocolType: null, protocolName: null, assignments: []})
+    topic.failAppends = new Error('log offline')
+    const lSync = await c.syncGroup({groupId: 'g', generationId: 1, memberId: ra.leaderId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [{memberId: follower, assignment: Buffer.from('x')}]})
+    expect(lSync.errorCode).toBe(E.COORDINATOR_NOT_AVAILABLE)
+    expect((await fSync).errorCode).toBe(E.COORDINATOR_NOT_AVAILABLE)
+    expect(c.group('g')!.state).toBe('PreparingRebalance')
+  })
 })
 
 describe('GroupCoordinator: static membership', () => {
@@ -279,6 +293,19 @@ describe('GroupCoordinator: static membership', () => {
     expect((await c.commitOffsets({groupId: 'g', generationId: 1, memberId: oldId, groupInstanceId: follower, retentionTimeMs: -1,
       partitions: [{topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: null, commitTimestamp: -1}]}))[0]).toBe(E.FENCED_INSTANCE_ID)
     expect(c.heartbeat({groupId: 'g', generationId: 1, memberId: r.memberId, groupInstanceId: 'unknown-instance'})).toBe(E.UNKNOWN_MEMBER_ID)
+  })
+
+  it('keeps the old member id when the new one cannot be stored', async () => {
+    const {coordinator: c, clock, topic} = await setup()
+    const {m1, m2, leader} = await stableStaticGroup(c, clock)
+    const follower = leader === m1 ? 'i2' : 'i1'
+    const oldId = leader === m1 ? m2 : m1
+    topic.failAppends = new Error('log offline')
+    const r = await c.joinGroup(joinReq('g', '', {groupInstanceId: follower, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 5000}))
+    expect(r).toMatchObject({errorCode: E.COORDINATOR_NOT_AVAILABLE, memberId: ''})
+    expect(c.group('g')!.staticMemberId(follower)).toBe(oldId)
+    expect(c.heartbeat({groupId: 'g', generationId: 1, memberId: oldId, groupInstanceId: follower})).toBe(E.NONE)
+    expect(c.group('g')!.state).toBe('Stable')
   })
 
   it('tells a rejoining static leader (v9) to skip the assignment', async () => {

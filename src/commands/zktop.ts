@@ -82,6 +82,8 @@ server answered, 1 otherwise. Colours are used only on a terminal and never when
     if (!process.stdout.isTTY) {
       this.error('standard output is not a terminal: use --once (or --once --json) for a snapshot', {exit: 1})
     }
+    const {Monitor} = await import('../tools/zktop/monitor.js')
+    const {runScreen} = await import('../tools/zktop/screen.js')
     const {Logger} = await import('../common/logger.js')
     const {appendFileSync} = await import('node:fs')
     const logfile = flags.logfile
@@ -95,7 +97,7 @@ server answered, 1 otherwise. Colours are used only on a terminal and never when
       }
       return s
     }
-    const monitor = new tool.Monitor(targets, {
+    const monitor = new Monitor(targets, {
       delayMs: delay * 1000,
       wide: flags.wide,
       names: flags.names,
@@ -105,7 +107,7 @@ server answered, 1 otherwise. Colours are used only on a terminal and never when
     })
     let code: number
     try {
-      code = await tool.runScreen(monitor, {color: tool.useColor(process.stdout)})
+      code = await runScreen(monitor, {color: tool.useColor(process.stdout)})
     } catch (error) {
       process.stderr.write(`ktool zktop: ${(error as Error).stack ?? error}\n`)
       code = 1

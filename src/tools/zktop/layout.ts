@@ -207,7 +207,7 @@ export function renderScreen(v: ViewState, width: number, height: number): Line[
   } else {
     middle.push(...detail(v, width))
     middle.push([])
-    let ch = clientHeader(v.wide) + '  AVGLAT'
+    const ch = clientHeader(v.wide) + '  AVGLAT'
     middle.push([{text: ch.padEnd(width - 1), style: 'header'}])
     for (const r of sortClients(v.snapshots, v.sort)) {
       const lat = r.client.avgLatency === undefined ? '' : lpad(r.client.avgLatency, 8)

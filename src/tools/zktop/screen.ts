@@ -13,7 +13,7 @@ export interface ScreenOptions {
   color: boolean
   /** blessed's terminal name; tests use xterm. */
   terminal?: string
-  /** Signals that end the screen with 128 + signal (default SIGTERM, SIGHUP). */
+  /** Signals that end the screen (default SIGTERM and SIGHUP: 128 + n; SIGINT: 0, as zktop.py's Ctrl-C). */
   signals?: NodeJS.Signals[]
   /** Hands the blessed screen to tests (they read screen.lines). */
   onScreen?: (screen: blessed.Widgets.Screen) => void
@@ -52,7 +52,7 @@ export function toTags(lines: Line[], color: boolean): string {
 
 const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15}
 
-/** Runs the screen until q (resolves 0), Ctrl-C (0, like zktop.py) or a signal (128 + n). */
+/** Runs the screen until q (resolves 0), Ctrl-C (0, like zktop.py) or SIGTERM/SIGHUP (128 + n). */
 export function runScreen(monitor: Monitor, opts: ScreenOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     const screen = blessed.screen({
@@ -82,8 +82,8 @@ export function runScreen(monitor: Monitor, opts: ScreenOptions): Promise<number
       }
     }
 
-    const signals = opts.signals ?? ['SIGTERM', 'SIGHUP']
-    const onSignal = (sig: NodeJS.Signals): void => finish(128 + (SIGNAL_CODES[sig] ?? 0))
+    const signals = opts.signals ?? ['SIGTERM', 'SIGHUP', 'SIGINT']
+    const onSignal = (sig: NodeJS.Signals): void => finish(sig === 'SIGINT' ? 0 : 128 + (SIGNAL_CODES[sig] ?? 0))
     // Whatever goes wrong elsewhere, the terminal is given back before the error is reported.
     const onError = (error: unknown): void => finish(1, error instanceof Error ? error : new Error(String(error)))
     function finish(code: number, error?: Error): void {

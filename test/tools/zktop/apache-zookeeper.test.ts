@@ -117,6 +117,12 @@ describe.skipIf(!requirePeers('zookeeper', 'java'))('zktop against Apache ZooKee
       await until('a', /PAUSED/, 'pause')
       tmux('send-keys', '-t', 'a', 'p')
       await until('a', /^sort:received  every 0\.5s {3}q:quit/m, 'resume')
+      // a smaller terminal: redrawn, every line cut to the width - 1
+      tmux('resize-window', '-t', 'a', '-x', '50', '-y', '12')
+      screen = await until('a', /^ID SERVER           PORT M    OUTST    RECVD *$/m, 'resize')
+      expect(screen.split('\n').every((l) => l.length <= 49)).toBe(true)
+      tmux('resize-window', '-t', 'a', '-x', '132', '-y', '36')
+      await until('a', /^ID SERVER .* MAXLAT/m, 'resize back')
 
       await closed.stop()
       screen = await until('a', new RegExp(`^1  127\\.0\\.0\\.1 +${closed.port} U  down: connection refused`, 'm'), 'server 1 down')

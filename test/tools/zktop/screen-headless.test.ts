@@ -102,6 +102,11 @@ describe('zktop screen (headless blessed)', () => {
     term.resize(60, 12)
     await until(() => term.lines().length === 12 && term.lines().every((l) => l.length <= 59), 'resize')
     expect(term.lines()[0]).toMatch(/^Ensemble/)
+    for (const [w, h] of [[1, 1], [5, 2], [30, 4]] as const) {
+      term.resize(w, h)
+      await until(() => term.lines().length === h, `resize to ${w}x${h}`)
+    }
+    expect(term.lines()[0]).toBe('Ensemble -- nodecount:42 zxid')
     term.resize(120, 30)
 
     // a server that goes away shows as down with the reason, and comes back by itself

@@ -193,6 +193,13 @@ describe('GroupCoordinator: rebalancing', () => {
     void a.join
   })
 
+  it('refuses members beyond group.max.size', async () => {
+    const {coordinator: c} = await setup({groupMaxSize: 1})
+    const a = await joinNew(c, 'g')
+    expect((await c.joinGroup(joinReq('g'))).errorCode).toBe(E.GROUP_MAX_SIZE_REACHED)
+    void a.join
+  })
+
   it('admits members at once without MEMBER_ID_REQUIRED for JoinGroup before v4', async () => {
     const {coordinator: c, clock} = await setup()
     const join = c.joinGroup(joinReq('g', '', {requireKnownMemberId: false}))

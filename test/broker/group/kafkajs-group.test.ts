@@ -173,6 +173,15 @@ describe('committed offsets across a broker restart', () => {
       expect(second.sort()).toEqual(['b0', 'b1', 'b2', 'b3', 'b4'])
       await c2.disconnect()
       await admin2.disconnect()
+
+      // What was committed after the restart survives the next one too.
+      await b.stop({keepLogDir: true})
+      b = await startBroker({...FAST, 'log.dirs': logDir})
+      const admin3 = client(b.bootstrap).admin()
+      await admin3.connect()
+      const again = await admin3.fetchOffsets({groupId: 'durable-group', topics: ['durable']})
+      expect(again[0].partitions.reduce((n, p) => n + Number(p.offset), 0)).toBe(35)
+      await admin3.disconnect()
     } finally {
       await b.stop({keepLogDir: true})
     }

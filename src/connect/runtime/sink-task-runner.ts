@@ -24,6 +24,11 @@ export interface SinkTaskDeps {
   logger: Logger
 }
 
+/**
+ * The subscription: a list of topics, or one anchored pattern for topics.regex. The pattern is
+ * matched against the topics that exist when the task starts (kafkajs resolves a pattern once);
+ * a topic created later is picked up when the task restarts.
+ */
 export function sinkTopics(config: Record<string, string>): (string | RegExp)[] {
   if (config['topics.regex']?.trim()) return [new RegExp(`^(?:${config['topics.regex'].trim()})$`)]
   return (config.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean)

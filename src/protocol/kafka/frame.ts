@@ -99,12 +99,21 @@ export function readRequestHeader(frame: Buffer): DecodedRequestHeader {
 
 /** A whole response frame: size, response header (version picked from the api key and version), body. */
 export function encodeResponseFrame(apiKey: number, version: number, correlationId: number, body: (w: Writer) => void, w = new Writer()): Buffer {
-  const start = w.offset
+  const chunks = encodeResponseFrameChunks(apiKey, version, correlationId, body, w)
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
+}
+
+/**
+ * Like encodeResponseFrame, as pieces: with a Writer whose spliceMin is set, record sets of at least
+ * that size are not copied (write the pieces with socket.cork/writev). Needs an empty Writer.
+ */
+export function encodeResponseFrameChunks(apiKey: number, version: number, correlationId: number, body: (w: Writer) => void, w = new Writer()): Buffer[] {
+  if (w.length !== 0) throw new Error('encodeResponseFrameChunks needs an empty Writer')
   const sizeAt = w.reserveInt32()
   encodeResponseHeader(w, {correlationId}, responseHeaderVersion(apiKey, version))
   body(w)
-  w.int32At(sizeAt, w.offset - start - 4)
-  return w.finish().subarray(start)
+  w.int32At(sizeAt, w.length - 4)
+  return w.finishChunks()
 }
 
 /** A whole request frame, as a client sends it. */
@@ -116,10 +125,10 @@ export function encodeRequestFrame(
   body: (w: Writer) => void,
   w = new Writer(),
 ): Buffer {
-  const start = w.offset
+  const start = w.length
   const sizeAt = w.reserveInt32()
   encodeRequestHeader(w, {requestApiKey: apiKey, requestApiVersion: version, correlationId, clientId}, requestHeaderVersion(apiKey, version))
   body(w)
-  w.int32At(sizeAt, w.offset - start - 4)
+  w.int32At(sizeAt, w.length - start - 4)
   return w.finish().subarray(start)
 }

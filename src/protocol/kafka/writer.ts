@@ -1,10 +1,17 @@
 // Writes Kafka's primitive types into one growable buffer (doubling), so encoding a message
 // allocates O(log n) times and finish() hands back a subarray without copying.
+// Splicing (opt-in, spliceMin): byte fields at least that long (record sets read from the log) are
+// referenced instead of copied, and finishChunks() returns the pieces for socket.writev/cork.
 const ZERO_UUID = Buffer.alloc(16)
 
 export class Writer {
   buf: Buffer
+  /** Bytes written into buf (spliced buffers not included; see length). */
   offset = 0
+  /** Byte fields of at least this many bytes are spliced, not copied. Infinity (default): never. */
+  spliceMin = Infinity
+  private splices: {at: number; buf: Uint8Array}[] = []
+  private splicedBytes = 0
 
   constructor(initialSize = 256) {
     this.buf = Buffer.allocUnsafe(Math.max(16, initialSize))
@@ -24,9 +31,28 @@ export class Writer {
     return o
   }
 
+  /** Total bytes written, spliced buffers included. */
+  get length(): number {
+    return this.offset + this.splicedBytes
+  }
+
   /** The bytes written so far (a view of the internal buffer; the Writer should not be reused). */
   finish(): Buffer {
+    if (this.splices.length > 0) return Buffer.concat(this.finishChunks())
     return this.buf.subarray(0, this.offset)
+  }
+
+  /** The bytes written so far as pieces: views of the internal buffer with the spliced buffers between. */
+  finishChunks(): Buffer[] {
+    const out: Buffer[] = []
+    let from = 0
+    for (const {at, buf} of this.splices) {
+      if (at > from) out.push(this.buf.subarray(from, at))
+      out.push(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength))
+      from = at
+    }
+    if (this.offset > from || out.length === 0) out.push(this.buf.subarray(from, this.offset))
+    return out
   }
 
   int8(v: number): this {
@@ -172,8 +198,13 @@ export class Writer {
     return this.compactString(v)
   }
 
-  /** Appends raw bytes. */
+  /** Appends raw bytes (spliced instead of copied when at least spliceMin long). */
   raw(v: Uint8Array): this {
+    if (v.length >= this.spliceMin && v.length > 0) {
+      this.splices.push({at: this.offset, buf: v})
+      this.splicedBytes += v.length
+      return this
+    }
     const o = this.grow(v.length)
     this.buf.set(v, o)
     return this
@@ -233,6 +264,8 @@ export class Writer {
     return this.grow(1)
   }
   endSized(mark: number): this {
+    const last = this.splices[this.splices.length - 1]
+    if (last && last.at > mark) throw new Error('a spliced buffer inside a tagged field is not supported')
     const size = this.offset - mark - 1
     if (size < 0x80) {
       this.buf[mark] = size

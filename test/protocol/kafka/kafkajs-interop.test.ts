@@ -3,7 +3,7 @@
 // with kafkajs's response decoders to the values we put in.
 import {createRequire} from 'node:module'
 import {describe, expect, it} from 'vitest'
-import {encodeRequestFrame, encodeResponseFrame, FrameDecoder, readRequestHeader} from '../../../src/protocol/kafka/frame.js'
+import {encodeRequestFrame, encodeResponseFrame, encodeResponseFrameChunks, FrameDecoder, readRequestHeader} from '../../../src/protocol/kafka/frame.js'
 import {apiSpec} from '../../../src/protocol/kafka/generated/index.js'
 import {Reader} from '../../../src/protocol/kafka/reader.js'
 import {Writer} from '../../../src/protocol/kafka/writer.js'
@@ -254,6 +254,34 @@ describe('responses we encode decode with kafkajs', () => {
 })
 
 describe('frames', () => {
+  it('spliced record sets: the log buffer itself goes out, and the bytes equal a copying encode', async () => {
+    const {encodeFetchResponse, decodeFetchResponse} = await import('../../../src/protocol/kafka/generated/fetch-response.js')
+    const records = Buffer.alloc(4096, 7)
+    const small = Buffer.alloc(100, 3)
+    const value = {responses: [{topic: 'orders', topicId: 'AAAAAAAAAAAAAAAAAAAAAQ', partitions: [{partitionIndex: 0, records}, {partitionIndex: 1, records: small}, {partitionIndex: 2, records: null}]}]}
+    for (const version of [4, 11, 12, 16]) {
+      const w = new Writer()
+      w.spliceMin = 1024
+      const chunks = encodeResponseFrameChunks(1, version, 9, (x) => encodeFetchResponse(x, value, version), w)
+      expect(chunks).toContain(records) // the very buffer, not a copy
+      expect(chunks).not.toContain(small)
+      const copied = encodeResponseFrame(1, version, 9, (x) => encodeFetchResponse(x, value, version))
+      expect(Buffer.concat(chunks).toString('hex')).toBe(copied.toString('hex'))
+      expect(copied.readInt32BE(0)).toBe(copied.length - 4)
+      const r = new Reader(copied, version >= 12 ? 9 : 8)
+      expect(decodeFetchResponse(r, version).responses[0].partitions[0].records).toEqual(records)
+      expect(r.remaining()).toBe(0)
+    }
+  })
+
+  it('a spliced buffer inside a tagged field is refused', () => {
+    const w = new Writer()
+    w.spliceMin = 1
+    const m = w.beginSized()
+    w.raw(Buffer.from([1, 2]))
+    expect(() => w.endSized(m)).toThrow(/tagged/)
+  })
+
   it('response headers: flexible responses carry tagged fields, ApiVersions never does', () => {
     const w = new Writer()
     const spec = apiSpec(18)!

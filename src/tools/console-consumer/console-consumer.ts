@@ -6,7 +6,8 @@ import {Logger} from '../../common/logger.js'
 import {AdminClient} from '../admin/admin-client.js'
 import type {ConsumerSettings} from './consumer-options.js'
 import type {RecordSource} from './fetch-source.js'
-import {FormatError, createFormatter, type ConsumedRecord} from './formatter.js'
+import {RawLines} from './batch-reader.js'
+import {FormatError, ValueOnlyFormatter, createFormatter, type ConsumedRecord} from './formatter.js'
 
 export interface ConsumerIo {
   /** Writes bytes to stdout; resolves when they may be followed by more (drain). */
@@ -37,7 +38,7 @@ export async function runConsoleConsumer(s: ConsumerSettings, io: ConsumerIo): P
     } else {
       const {FetchSource} = await import('./fetch-source.js')
       const admin = await AdminClient.connect(clientSettings(s.brokerList, s.props, {clientId: 'console-consumer', requestTimeoutMs: 30_000}))
-      const f = new FetchSource(admin, s)
+      const f = new FetchSource(admin, s, formatter instanceof ValueOnlyFormatter)
       source = f
       await f.start()
     }
@@ -47,7 +48,18 @@ export async function runConsoleConsumer(s: ConsumerSettings, io: ConsumerIo): P
       const wait = s.timeoutMs === undefined ? 500 : Math.max(0, Math.min(500, lastRecordAt + s.timeoutMs - Date.now()))
       const records = await source.poll(wait)
       if (io.signal.aborted) break
-      if (records.length === 0) {
+      if (records instanceof RawLines) {
+        // The default output, already laid out: cut at --max-messages and write.
+        const count = s.maxMessages === undefined ? records.ends.length : Math.min(records.ends.length, s.maxMessages - processed)
+        if (count > 0) {
+          lastRecordAt = Date.now()
+          await io.write(records.data.subarray(0, records.ends[count - 1]))
+          if (io.stdoutClosed()) break
+          processed += count
+          continue
+        }
+      }
+      if (records instanceof RawLines || records.length === 0) {
         if (s.timeoutMs !== undefined && Date.now() - lastRecordAt >= s.timeoutMs) {
           log.error('Error processing message, terminating consumer process: ')
           io.err('org.apache.kafka.common.errors.TimeoutException\n')

@@ -4,28 +4,28 @@
 // (console-consumer-<n>) for the same effect; skipping the group protocol makes start-up quick
 // and reading fast (see bench/console-consumer.mjs). With --include, topics are re-matched
 // every few seconds, so topics created later are picked up as Kafka's pattern subscription does.
-import {decodeRecordSet} from '../../protocol/kafka/records/record-set.js'
 import type {AdminClient} from '../admin/admin-client.js'
 import {errorName} from '../admin/errors.js'
 import {includeListMatcher, isInternalTopic} from '../topics/topic-names.js'
 import type {ConsumerSettings} from './consumer-options.js'
+import {RawLines, readRecordSet} from './batch-reader.js'
 import type {ConsumedRecord} from './formatter.js'
 
 const FETCH = 1
-const CONTROL_BIT = 0x20
-const TXN_BIT = 0x10
-const LOG_APPEND_TIME_BIT = 0x08
 
 interface Assigned {
   topic: string
   partition: number
   leader: number
-  offset: bigint
+  offset: number
 }
 
 export interface RecordSource {
-  /** The next records, waiting for some up to `maxWaitMs`; [] when none arrived in that time. */
-  poll(maxWaitMs: number): Promise<ConsumedRecord[]>
+  /**
+   * The next records, waiting for some up to `maxWaitMs`; [] when none arrived in that time.
+   * A source created for the default output may return value lines instead (RawLines).
+   */
+  poll(maxWaitMs: number): Promise<ConsumedRecord[] | RawLines>
   /** The records up to and including these were printed (groups commit them). */
   consumed(records: ConsumedRecord[]): void
   close(): Promise<void>
@@ -34,9 +34,11 @@ export interface RecordSource {
 export class FetchSource implements RecordSource {
   private assigned = new Map<string, Assigned>()
   private lastRefresh = 0
+  private prefetch?: Promise<ConsumedRecord[] | RawLines>
   private readonly match?: (t: string) => boolean
 
-  constructor(private readonly admin: AdminClient, private readonly s: ConsumerSettings) {
+  /** raw: return value lines (the default output) instead of record objects. */
+  constructor(private readonly admin: AdminClient, private readonly s: ConsumerSettings, private readonly raw = false) {
     if (s.include !== undefined) this.match = includeListMatcher(s.include)
   }
 
@@ -69,7 +71,7 @@ export class FetchSource implements RecordSource {
       const key = `${f.topic}:${f.partition}`
       const offset = start.kind === 'offset' ? start.offset : offsets.get(key)
       if (offset === undefined) continue
-      this.assigned.set(key, {...f, offset})
+      this.assigned.set(key, {...f, offset: Number(offset)})
     }
   }
 
@@ -77,10 +79,20 @@ export class FetchSource implements RecordSource {
     if (this.s.autoOffsetReset === 'none') throw new Error(`org.apache.kafka.clients.consumer.NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [${a.topic}-${a.partition}]`)
     const m = await this.admin.listOffsets([a], this.s.autoOffsetReset === 'earliest' ? -2n : -1n)
     const o = m.get(`${a.topic}:${a.partition}`)
-    if (o !== undefined) a.offset = o
+    if (o !== undefined) a.offset = Number(o)
   }
 
-  async poll(maxWaitMs: number): Promise<ConsumedRecord[]> {
+  async poll(maxWaitMs: number): Promise<ConsumedRecord[] | RawLines> {
+    // The next fetch is sent as soon as a response is decoded, so the broker works while the
+    // caller formats and writes (librdkafka prefetches the same way).
+    const pending = this.prefetch ?? this.fetchAll(maxWaitMs)
+    this.prefetch = undefined
+    const records = await pending
+    if ((records instanceof RawLines ? records.ends.length : records.length) > 0) this.prefetch = this.fetchAll(maxWaitMs)
+    return records
+  }
+
+  private async fetchAll(maxWaitMs: number): Promise<ConsumedRecord[] | RawLines> {
     if (Date.now() - this.lastRefresh > (this.match ? 3000 : 30_000) || this.assigned.size === 0) {
       await this.refresh()
       if (this.assigned.size === 0) {
@@ -90,11 +102,12 @@ export class FetchSource implements RecordSource {
     }
     const byLeader = new Map<number, Assigned[]>()
     for (const a of this.assigned.values()) byLeader.set(a.leader, [...(byLeader.get(a.leader) ?? []), a])
-    const results = await Promise.all([...byLeader].map(([leader, parts]) => this.fetchFrom(leader, parts, maxWaitMs)))
-    return results.flat()
+    const out = this.raw ? new RawLines() : []
+    await Promise.all([...byLeader].map(([leader, parts]) => this.fetchFrom(leader, parts, maxWaitMs, out)))
+    return out
   }
 
-  private async fetchFrom(leader: number, parts: Assigned[], maxWaitMs: number): Promise<ConsumedRecord[]> {
+  private async fetchFrom(leader: number, parts: Assigned[], maxWaitMs: number, out: ConsumedRecord[] | RawLines): Promise<void> {
     const conn = await this.admin.connection(leader)
     const byTopic = new Map<string, Assigned[]>()
     for (const a of parts) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a])
@@ -109,12 +122,11 @@ export class FetchSource implements RecordSource {
       sessionEpoch: -1,
       topics: [...byTopic].map(([topic, ps]) => ({
         topic,
-        partitions: ps.map((a) => ({partition: a.partition, currentLeaderEpoch: -1, fetchOffset: a.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 8 << 20})),
+        partitions: ps.map((a) => ({partition: a.partition, currentLeaderEpoch: -1, fetchOffset: BigInt(a.offset), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 2 << 20})),
       })),
       forgottenTopicsData: [],
       rackId: '',
     }, 11)
-    const out: ConsumedRecord[] = []
     for (const t of res.responses) {
       for (const p of t.partitions) {
         const a = this.assigned.get(`${t.topic}:${p.partitionIndex}`)
@@ -131,44 +143,15 @@ export class FetchSource implements RecordSource {
         }
         if (!p.records || p.records.length === 0) continue
         const aborted = this.s.isolationLevel === 1 ? new Map((p.abortedTransactions ?? []).map((x) => [x.producerId, x.firstOffset])) : undefined
-        for (const batch of await decodeRecordSet(p.records)) {
-          const h = batch.header
-          const next = h.lastOffset + 1n
-          if (h.attributes & CONTROL_BIT) {
-            if (next > a.offset) a.offset = next
-            continue
-          }
-          if (aborted && h.magic === 2 && h.attributes & TXN_BIT) {
-            const first = aborted.get(h.producerId)
-            if (first !== undefined && first <= h.baseOffset) {
-              if (next > a.offset) a.offset = next
-              continue
-            }
-          }
-          const type = h.magic === 0 ? 'NO_TIMESTAMP' : h.attributes & LOG_APPEND_TIME_BIT ? 'LogAppendTime' : 'CreateTime'
-          for (const r of batch.records) {
-            if (r.offset < a.offset) continue
-            out.push({
-              topic: t.topic,
-              partition: p.partitionIndex,
-              offset: r.offset,
-              timestamp: type === 'NO_TIMESTAMP' ? -1n : type === 'LogAppendTime' && h.magic === 2 ? h.maxTimestamp : r.timestamp,
-              timestampType: type,
-              key: r.key,
-              value: r.value,
-              headers: r.headers,
-            })
-          }
-          if (next > a.offset) a.offset = next
-        }
+        a.offset = await readRecordSet(p.records, {topic: t.topic, partition: p.partitionIndex, fromOffset: a.offset, aborted}, out)
       }
     }
-    return out
   }
 
   consumed(): void {}
 
   async close(): Promise<void> {
+    await this.prefetch?.catch(() => undefined)
     this.admin.close()
   }
 }

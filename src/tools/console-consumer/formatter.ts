@@ -7,9 +7,10 @@
 export interface ConsumedRecord {
   topic: string
   partition: number
-  offset: bigint
+  /** Numbers, not bigint: offsets and timestamps stay far below 2^53, and this is the hot path. */
+  offset: number
   /** -1 with timestampType 'NO_TIMESTAMP' (magic 0 records). */
-  timestamp: bigint
+  timestamp: number
   timestampType: 'CreateTime' | 'LogAppendTime' | 'NO_TIMESTAMP'
   key: Buffer | null
   value: Buffer | null

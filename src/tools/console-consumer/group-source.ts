@@ -62,8 +62,8 @@ export class GroupSource implements RecordSource {
         const records: ConsumedRecord[] = batch.messages.map((m) => ({
           topic: batch.topic,
           partition: batch.partition,
-          offset: BigInt(m.offset),
-          timestamp: BigInt(m.timestamp),
+          offset: Number(m.offset),
+          timestamp: Number(m.timestamp),
           timestampType: 'CreateTime' as const,
           key: m.key,
           value: m.value,

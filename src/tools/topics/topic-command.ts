@@ -2,7 +2,7 @@
 // Each action returns the lines Kafka prints on stdout; failures throw TopicCommandError, which
 // the command prints as "Error while executing topic command : <message>" with exit 1.
 import type {ClusterMetadata, ConfigEntry, NewTopic, TopicInfo} from '../admin/types.js'
-import {ZERO_UUID} from '../admin/types.js'
+import {KafkaApiError, ZERO_UUID} from '../admin/types.js'
 import {parseTopicConfigs} from './topic-configs.js'
 import {COLLISION_WARNING, hasCollisionChars, includeListMatcher, invalidTopicName, isInternalTopic} from './topic-names.js'
 import {parseReplicaAssignment, type TopicOptions} from './topic-options.js'
@@ -78,10 +78,10 @@ export async function createTopic(admin: TopicAdmin, o: TopicOptions, print: (li
       configs,
     })
   } catch (error) {
-    const e = error as {errorName?: string; message: string}
-    if (e.errorName === 'TOPIC_ALREADY_EXISTS' && o.ifNotExists) return
-    if (e.errorName === 'TOPIC_ALREADY_EXISTS') fail(`Topic '${name}' already exists.`)
-    throw error
+    if (!(error instanceof KafkaApiError) || error.errorName !== 'TOPIC_ALREADY_EXISTS') throw error
+    if (o.ifNotExists) return
+    // Kafka's brokers word it so; a broker that sent no message gets the same text.
+    throw new KafkaApiError(error.code, error.errorName, `Topic '${name}' already exists.`, error.exceptionClass)
   }
   print(`Created topic ${name}.`)
 }

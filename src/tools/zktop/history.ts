@@ -41,12 +41,17 @@ const ASCII = ['_', '.', '-', '~', '=', '+', '*', '#']
 
 /**
  * The last `width` values as a sparkline, right-aligned; gaps (null) are blanks. Scaled from 0 to
- * the maximum shown, so an idle server is a flat bottom line rather than noise.
+ * the maximum shown, but at least `floor`, so that a nearly idle server (zktop's own polls) is a low
+ * line rather than a wall of full blocks.
  */
-export function sparkline(values: (number | null)[], width: number, unicode = true): string {
+/** Scale floors: 10 requests per second, 1 ms of latency. */
+export const RATE_FLOOR = 10
+export const LATENCY_FLOOR = 1
+
+export function sparkline(values: (number | null)[], width: number, unicode = true, floor = 0): string {
   if (width <= 0) return ''
   const shown = values.slice(-width)
-  const max = Math.max(0, ...shown.filter((v): v is number => v !== null))
+  const max = Math.max(floor, ...shown.filter((v): v is number => v !== null))
   const glyphs = unicode ? BLOCKS : ASCII
   const line = shown.map((v) => {
     if (v === null) return ' '

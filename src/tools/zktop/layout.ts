@@ -4,7 +4,7 @@
 // %8s %8s %8s for clients, as Debian's zktop 1.0.0 prints them); ktool's additions (leader mark,
 // sparklines, per-client latency, the detail view, notes and the key bar) sit to the right or below.
 import {modeLetter} from './parse-four-letter.js'
-import {ServerHistory, sparkline} from './history.js'
+import {LATENCY_FLOOR, RATE_FLOOR, ServerHistory, sparkline} from './history.js'
 import type {ClientConnection, ServerSnapshot, ServerTarget} from './types.js'
 
 export type Style = 'header' | 'selected' | 'leader' | 'down' | 'warn' | 'flash' | 'dim' | 'help'
@@ -193,8 +193,8 @@ export function renderScreen(v: ViewState, width: number, height: number): Line[
       if (sparkW > 0 && h && s?.stats) {
         const rates = h.samples.map((x) => x.reqPerSec)
         const lats = h.samples.map((x) => x.avgLatency)
-        line.push({text: ` ${sparkline(rates, sparkW, v.unicode)} ${lpad(fmtRate(h.latestRate()), 7)}`, style: 'dim'})
-        line.push({text: `  ${sparkline(lats, sparkW, v.unicode)} ${lpad(s.stats.latencyAvgText, 6)}`, style: 'dim'})
+        line.push({text: ` ${sparkline(rates, sparkW, v.unicode, RATE_FLOOR)} ${lpad(fmtRate(h.latestRate()), 7)}`, style: 'dim'})
+        line.push({text: `  ${sparkline(lats, sparkW, v.unicode, LATENCY_FLOOR)} ${lpad(s.stats.latencyAvgText, 6)}`, style: 'dim'})
       }
     }
     top.push(line)
@@ -251,9 +251,9 @@ function detail(v: ViewState, width: number): Line[] {
   if (h) {
     out.push([
       {text: '  req/s '},
-      {text: sparkline(h.samples.map((x) => x.reqPerSec), w, v.unicode), style: 'dim'},
+      {text: sparkline(h.samples.map((x) => x.reqPerSec), w, v.unicode, RATE_FLOOR), style: 'dim'},
       {text: ` ${lpad(fmtRate(h.latestRate()), 7)}   avg latency `},
-      {text: sparkline(h.samples.map((x) => x.avgLatency), w, v.unicode), style: 'dim'},
+      {text: sparkline(h.samples.map((x) => x.avgLatency), w, v.unicode, LATENCY_FLOOR), style: 'dim'},
       {text: ` ${st.latencyAvgText} ms`},
     ])
   }

@@ -59,6 +59,7 @@ export async function pollServer(target: ServerTarget, opts: PollOptions = {}): 
   let mntr: Map<string, string> | undefined
   let downReason: string | undefined
   let adminUsed = false
+  let unreadable = false
 
   // Asks a word; records a refusal, or the network failure that makes the server down.
   const word = async (w: Word): Promise<string | undefined> => {
@@ -73,6 +74,7 @@ export async function pollServer(target: ServerTarget, opts: PollOptions = {}): 
       return fn()
     } catch (error) {
       notes.push((error as Error).message)
+      unreadable = true
       return undefined
     }
   }
@@ -87,10 +89,12 @@ export async function pollServer(target: ServerTarget, opts: PollOptions = {}): 
     const srvr = await word('srvr')
     if (srvr !== undefined) {
       stats = parse(() => parseSrvr(srvr))
-      if (stats) source = 'srvr'
-      const cons = await word('cons')
-      if (cons !== undefined) clients = parse(() => parseCons(cons))
-      if (stats && clients) source = 'srvr+cons'
+      if (stats) {
+        source = 'srvr'
+        const cons = await word('cons')
+        if (cons !== undefined) clients = parse(() => parseCons(cons))
+        if (clients) source = 'srvr+cons'
+      }
     }
   }
   if (opts.details && stats && !downReason) {
@@ -155,7 +159,7 @@ export async function pollServer(target: ServerTarget, opts: PollOptions = {}): 
     return snapshot
   }
   snapshot.status = downReason ? 'down' : 'blind'
-  snapshot.reason = downReason ?? 'four-letter words not whitelisted'
+  snapshot.reason = downReason ?? (unreadable ? 'replies not understood (see the notes)' : 'four-letter words not whitelisted')
   return snapshot
 }
 

@@ -59,6 +59,7 @@ describe('sparklines and history', () => {
     expect(sparkline([0, 5, 10, null, 10], 5)).toBe('▁▅█ █')
     expect(sparkline([0, 0], 4, false)).toBe('  __')
     expect(sparkline([1, 2, 3], 2)).toBe('▆█')
+    expect(sparkline([3, 3], 2, true, 10)).toBe('▃▃') // an idle server stays low
   })
   it('turns Received into requests per second and leaves a gap after a reset', () => {
     const h = new ServerHistory()

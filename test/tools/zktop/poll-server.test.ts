@@ -66,7 +66,7 @@ describe('the fallback chain', () => {
     expect(await pollServer(target(starting))).toMatchObject({status: 'down', reason: 'not currently serving requests'})
     const garbage = await serve({stat: 'hello\n', srvr: 'hello\n'})
     const g = await pollServer(target(garbage))
-    expect(g.status).toBe('blind')
+    expect(g).toMatchObject({status: 'blind', reason: 'replies not understood (see the notes)'})
     expect(g.notes.join()).toMatch(/cannot parse the 'stat' reply/)
   })
 

@@ -46,6 +46,9 @@ function quickstartFiles(name: string): {worker: string; source: string; sink: s
     `offset.storage.file.filename=${join(dir, `${name}.offsets`)}`,
     'offset.flush.interval.ms=300',
     'listeners=http://127.0.0.1:0',
+    // A killed worker's sink member stays in its group until its session times out; keep it short.
+    'consumer.session.timeout.ms=6000',
+    'consumer.heartbeat.interval.ms=1000',
   ].join('\n') + '\n')
   const source = join(dir, `${name}-source.properties`)
   writeFileSync(source, `name=local-file-source\nconnector.class=FileStreamSource\ntasks.max=1\nfile=${input}\ntopic=${name}\n`)

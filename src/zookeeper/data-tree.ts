@@ -101,7 +101,8 @@ export class DataTree {
   readonly childWatches = new WatchManager()
   private readonly aclCache = new Map<string, ACL[]>()
   lastProcessedZxid = 0
-  approximateDataSize = 0
+  /** Path lengths plus data lengths; 1 for the root, which ZooKeeper keys as "/" (and ""). */
+  approximateDataSize = 1
 
   constructor(readonly extendedTypes = false) {
     const root = new DataNode(Buffer.alloc(0), this.internAcl(OPEN_ACL_UNSAFE), 0, 0, 0, 0, 0, 0, 0, 0n, 0)

@@ -3,37 +3,17 @@
 // an ephemeral, data/exist/child watches), then each reply is compared with the sample after
 // replacing what differs by nature (numbers, session ids, addresses, dates, the version).
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {OpCode} from '../../src/protocol/zookeeper/generated/opcodes.js'
 import {CreateMode} from '../../src/protocol/zookeeper/generated/constants.js'
 import {startZooKeeper, type StartedZooKeeper} from '../helpers/zookeeper.js'
 import {RawClient, worldAcl} from './raw-client.js'
+import {fourLetter, shape} from './four-letter-helpers.js'
 
 const SAMPLES = path.join(import.meta.dirname, '../../../shared/reference/zk-4lw-samples')
 const haveSamples = fs.existsSync(SAMPLES)
 const sample = (name: string) => fs.readFileSync(path.join(SAMPLES, name), 'utf8')
-
-export function fourLetter(port: number, word: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => s.end(word))
-    let out = ''
-    s.setEncoding('utf8').on('data', (d) => (out += d))
-    s.on('close', () => resolve(out))
-    s.on('error', reject)
-  })
-}
-
-/** Replaces what differs between two servers by nature. */
-export function shape(text: string): string {
-  return text
-    .replace(/\d+\.\d+\.\d+-[^,\n]*, built on \d{4}-\d\d-\d\d \d\d:\d\d UTC/g, 'VERSION')
-    .replace(/\/\d+\.\d+\.\d+\.\d+:\d+/g, 'ADDR')
-    .replace(/\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}/g, 'DATE')
-    .replace(/0x[0-9a-f]+/g, 'HEX')
-    .replace(/-?\d+(\.\d+)?/g, 'N')
-}
 
 let zk: StartedZooKeeper
 let a: RawClient

@@ -71,6 +71,7 @@ export function parseSnapshot(buf: Buffer, extendedTypes: boolean): DataTree {
   r.long()
   const tree = new DataTree(extendedTypes)
   tree.nodes.clear()
+  tree.approximateDataSize = 1
   const nSessions = r.int()
   for (let i = 0; i < nSessions; i++) tree.sessions.set(r.long(), r.int())
   const acls = new Map<number, ACL[]>()

@@ -153,7 +153,6 @@ export class LogManager {
     }
     const recoveryPoints = readCp(RECOVERY_POINT_CHECKPOINT)
     const startOffsets = readCp(LOG_START_OFFSET_CHECKPOINT)
-    const highWatermarks = readCp(REPLICATION_CHECKPOINT)
     for (const [k, v] of readCp(CLEANER_CHECKPOINT)) this.cleanerCheckpoints.set(k, v)
     if (!hadCleanShutdown) this.logger.info(`Attempting recovery for all logs in ${dir.path} since no clean shutdown file was found`)
 
@@ -186,7 +185,9 @@ export class LogManager {
         hadCleanShutdown,
         recoveryPoint: recoveryPoints.get(key) ?? 0n,
         logStartOffset: startOffsets.get(key) ?? 0n,
-        highWatermark: highWatermarks.get(key) ?? null,
+        // A sole leader's high watermark follows its log end: the checkpointed value is written
+        // for Kafka's tools, but loading it as a fixed mark froze consumers after a restart.
+        highWatermark: null,
         onIoError: (error) => this.failDir(dir, error, `I/O on ${key}`),
       })
       this.logs.set(key, log)

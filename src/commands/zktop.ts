@@ -8,21 +8,13 @@ const LEVELS: Record<string, 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'> = {
 
 export default class Zktop extends Command {
   static override summary = 'A top-like monitor of ZooKeeper servers.'
-  static override description = `Polls every server with the four-letter word stat every --delay seconds and shows the
-ensemble (node count, zxid, sessions), one row per server and the client connections, as zktop.py does,
-plus per-server sparklines of requests per second and average latency, the leader marked with *, and a
-detail view of the selected server with its mntr figures.
-
-Where stat is not whitelisted (ZooKeeper 3.5+ allows only srvr by default) it reads srvr plus cons, then the
-AdminServer's HTTP /commands when --admin-url is given, and says on screen what is missing and which
-4lw.commands.whitelist setting enables it. A server that does not answer shows as down (mode U) with the
-reason and comes back by itself.
-
-Keys: q quit, h help, up/down or j/k select a server, s sort the clients (queued, received, sent, latency),
-p pause, space refresh now, r reset server statistics (srst, asks first).
-
---once prints one snapshot (zktop.py's screen as plain text, or JSON with --json) and exits 0 when every
-server answered, 1 otherwise. Colours are used only on a terminal and never when NO_COLOR is set.`
+  static override description = [
+    'Polls every server with the four-letter word stat every --delay seconds and shows the ensemble (node count, zxid, sessions), one row per server and the client connections, as zktop.py does, plus per-server sparklines of requests per second and average latency, the leader marked with *, and a detail view of the selected server with its mntr figures.',
+    `Where stat is not whitelisted (ZooKeeper 3.5+ allows only srvr by default) it reads srvr plus cons, then the AdminServer's HTTP /commands when --admin-url is given, and says on screen what is missing and which 4lw.commands.whitelist setting enables it. A server that does not answer shows as down (mode U) with the reason and comes back by itself.`,
+    'Keys: q quit, h help, up/down or j/k select a server, s sort the clients (queued, received, sent, latency), p pause, space refresh now, r reset server statistics (srst, asks first).',
+    `--once prints one snapshot (zktop.py's screen as plain text, or JSON with --json; notes go to stderr) and exits 0 when the figures of every server could be read, 1 when a server is down or tells nothing. Colours are used only on a terminal and never when NO_COLOR is set.`,
+    `Differences from zktop.py: every --servers entry gets port 2181 when it has none; --config without server.N lines watches localhost:clientPort; r asks before it resets, and works (zktop.py's failed silently); the live screen also asks cons and mntr on each poll, so a server's Received grows by three per poll instead of one.`,
+  ].join('\n\n')
 
   static override hiddenAliases = ['zktop.py']
 
@@ -44,7 +36,7 @@ server answered, 1 otherwise. Colours are used only on a terminal and never when
     timeout: Flags.string({char: 't', description: 'socket timeout in seconds for each four-letter word (default 5)'}),
     wide: Flags.boolean({char: 'w', description: 'SERVER and CLIENT columns 30 characters wide instead of 15', default: false}),
     fix_330: Flags.boolean({description: 'do not half-close the socket after the four-letter word (ZooKeeper 3.3.0 bug)', default: false}),
-    once: Flags.boolean({description: 'print one snapshot as plain text and exit: 0 when every server answered, 1 otherwise', default: false}),
+    once: Flags.boolean({description: 'print one snapshot as plain text and exit: 0 when every server\'s figures were read, 1 otherwise', default: false}),
     json: Flags.boolean({description: 'with --once (implied): print the snapshot as JSON, with mntr figures and per-client session details', default: false}),
     'admin-url': Flags.string({description: 'AdminServer base URL (http://host:8080), or one per server comma separated, read when the four-letter words are not whitelisted'}),
   }

@@ -16,9 +16,9 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export function ruok(port: number): Promise<string> {
+export function word(port: number, w: string): Promise<string> {
   return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => s.end('ruok'))
+    const s = net.connect(port, '127.0.0.1', () => s.end(w))
     let out = ''
     s.setEncoding('utf8').on('data', (d) => (out += d))
     s.on('close', () => resolve(out))
@@ -49,10 +49,11 @@ export async function startApacheZk(dataDir?: string): Promise<ApacheZk> {
   ].join('\n'))
   const child = spawn(path.join(ZOOKEEPER_HOME, 'bin/zkServer.sh'), ['start-foreground', path.join(conf, 'zoo.cfg')], {
     env: {...process.env, ZOOCFGDIR: conf, ZOO_LOG_DIR: base},
-    stdio: 'ignore',
+    stdio: process.env.KTOOL_ZK_DEBUG ? 'inherit' : 'ignore',
   })
   const end = Date.now() + 30000
-  while ((await ruok(port)) !== 'imok') {
+  // ruok answers imok before the database is loaded; srvr says so until it is serving.
+  while (!(await word(port, 'srvr')).startsWith('Zookeeper version')) {
     if (Date.now() > end || child.exitCode !== null) throw new Error('Apache ZooKeeper did not start')
     await new Promise((r) => setTimeout(r, 100))
   }

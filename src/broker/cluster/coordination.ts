@@ -95,6 +95,18 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
   }
   zkLog.info('[ZooKeeperClient Kafka server] Connected.')
   try {
+    // A chroot that does not exist yet is created first, from the root, as Kafka does.
+    const slash = connectString.indexOf('/')
+    if (slash >= 0 && connectString.length > slash + 1 && !(await zk.exists('/'))) {
+      zk.close()
+      const root = await ZkClient.connect(connectString.slice(0, slash), config.zookeeperSessionTimeoutMs, config.zookeeperConnectionTimeoutMs)
+      try {
+        await root.mkdirp(connectString.slice(slash))
+      } finally {
+        root.close()
+      }
+      zk = await ZkClient.connect(connectString, config.zookeeperSessionTimeoutMs, config.zookeeperConnectionTimeoutMs)
+    }
     // A chroot must exist before anything under it (Kafka creates it too).
     await ZkMetadataBackend.ensureLayout(zk)
     let clusterId: string | null = null

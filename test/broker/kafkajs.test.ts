@@ -76,7 +76,7 @@ describe('kafkajs against the broker', () => {
     expect(retention.configSource).toBe(1) // TOPIC_CONFIG
     expect(entries.find((e) => e.configName === 'cleanup.policy')!.configValue).toBe('delete')
 
-    await admin.alterConfigs({resources: [{type: ConfigResourceTypes.TOPIC, name: 'adm', configEntries: [{name: 'cleanup.policy', value: 'compact'}]}]})
+    await admin.alterConfigs({validateOnly: false, resources: [{type: ConfigResourceTypes.TOPIC, name: 'adm', configEntries: [{name: 'cleanup.policy', value: 'compact'}]}]})
     configs = await admin.describeConfigs({includeSynonyms: false, resources: [{type: ConfigResourceTypes.TOPIC, name: 'adm'}]})
     const after = configs.resources[0]!.configEntries
     expect(after.find((e) => e.configName === 'cleanup.policy')!.configValue).toBe('compact')

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// Broker benchmark (run on demand: `node bench/broker.mjs`; needs the build: npm run build).
+// Starts `ktool server-start` as a real process and measures:
+//   - time from process spawn to the first Metadata response served;
+//   - broker RSS idle, and the highest RSS seen under load;
+//   - kcat producing N records of 100 bytes (batch.num.messages=10000, linger.ms=5) and
+//     consuming them back (-C -e), in records/s and MB/s;
+//   - the loopback-to-file limit measured in the same run: the same bytes over a loopback TCP
+//     socket into a file, with no Kafka in between;
+//   - a kafkajs producer (batches of 5,000: 10,000 would exceed message.max.bytes; acks=1).
+// Options: --records N (default 2,000,000), --keep (keep the temp dir).
+import {spawn, spawnSync} from 'node:child_process'
+import {createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync} from 'node:fs'
+import net from 'node:net'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const args = process.argv.slice(2)
+const N = Number(args[args.indexOf('--records') + 1] ?? 0) || 2_000_000
+const RECORD = 100
+const dir = mkdtempSync(join(tmpdir(), 'ktool-bench-'))
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port
+      s.close(() => resolve(p))
+    })
+  })
+}
+
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : NaN
+  } catch {
+    return NaN
+  }
+}
+
+/** One Metadata v0 request over a raw socket; resolves true when a response arrives. */
+function metadataOnce(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1')
+    s.on('connect', () => {
+      const clientId = Buffer.from('bench')
+      const body = Buffer.alloc(4 + 2 + 2 + 4 + 2 + clientId.length + 4)
+      let o = 0
+      o = body.writeInt32BE(body.length - 4, o)
+      o = body.writeInt16BE(3, o)
+      o = body.writeInt16BE(0, o)
+      o = body.writeInt32BE(1, o)
+      o = body.writeInt16BE(clientId.length, o)
+      o += clientId.copy(body, o)
+      body.writeInt32BE(0, o)
+      s.write(body)
+    })
+    s.once('data', () => {
+      s.destroy()
+      resolve(true)
+    })
+    s.on('error', () => resolve(false))
+  })
+}
+
+function time(cmd, argv, opts = {}) {
+  const t0 = process.hrtime.bigint()
+  const r = spawnSync(cmd, argv, {maxBuffer: 1 << 30, ...opts})
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`)
+  return {ms, r}
+}
+
+async function loopbackToFile(file) {
+  const out = join(dir, 'loopback.out')
+  const server = net.createServer((sock) => sock.pipe(createWriteStream(out)))
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  const t0 = process.hrtime.bigint()
+  await new Promise((resolve, reject) => {
+    const c = net.connect(server.address().port, '127.0.0.1', () => createReadStream(file).pipe(c))
+    c.on('close', resolve)
+    c.on('error', reject)
+    server.on('connection', (sock) => sock.on('close', () => {
+      c.destroy()
+      resolve()
+    }))
+  })
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6
+  server.close()
+  return ms
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US')
+const results = []
+const report = (what, records, bytes, ms) => {
+  const line = `${what.padEnd(34)} ${fmt(records / (ms / 1000)).padStart(12)} rec/s ${(bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(8)} MB/s  (${(ms / 1000).toFixed(2)} s)`
+  results.push(line)
+  console.log(line)
+}
+
+const port = await freePort()
+const logDir = join(dir, 'logs')
+const t0 = process.hrtime.bigint()
+const broker = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`, '--override', 'broker.id=0', '--override', 'ktool.zookeeper.port=0', '--override', 'offsets.topic.replication.factor=1'], {
+  env: {...process.env, NODE_ENV: 'production'},
+  stdio: ['ignore', 'ignore', 'inherit'],
+})
+try {
+  while (!(await metadataOnce(port))) await new Promise((r) => setTimeout(r, 5))
+  const startMs = Number(process.hrtime.bigint() - t0) / 1e6
+  console.log(`start to first Metadata             ${startMs.toFixed(0)} ms (goal < 300)`)
+  await new Promise((r) => setTimeout(r, 1000))
+  const idle = rssMb(broker.pid)
+  console.log(`broker RSS idle                     ${idle.toFixed(1)} MB (goal < 80)`)
+
+  const input = join(dir, 'records.txt')
+  const line = 'x'.repeat(RECORD - 1) + '\n'
+  writeFileSync(input, line.repeat(N))
+  const bytes = N * RECORD
+
+  const loopMs = await loopbackToFile(input)
+  report('loopback-to-file (baseline)', N, bytes, loopMs)
+
+  let peak = idle
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(broker.pid))), 100)
+  const bootstrap = `127.0.0.1:${port}`
+  // kcat reads its input file before producing, so the figure is the producer's, not the disk's.
+  const p = time('kcat', ['-b', bootstrap, '-P', '-t', 'bench', '-l', input, '-X', 'batch.num.messages=10000', '-X', 'linger.ms=5'])
+  report('kcat produce', N, bytes, p.ms)
+  const c = time('kcat', ['-b', bootstrap, '-C', '-t', 'bench', '-o', 'beginning', '-e', '-q', '-f', '%s\n'])
+  const got = c.r.stdout.length
+  if (got !== bytes) console.log(`!! consumed ${got} bytes, expected ${bytes}`)
+  report('kcat consume', N, bytes, c.ms)
+
+  const {default: kafkajs} = await import('kafkajs')
+  const kafka = new kafkajs.Kafka({brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING})
+  const producer = kafka.producer()
+  await producer.connect()
+  const K = Math.min(N, 500_000)
+  const value = Buffer.alloc(RECORD, 'y')
+  const batch = Array.from({length: 5_000}, () => ({value}))
+  const k0 = process.hrtime.bigint()
+  for (let sent = 0; sent < K; sent += batch.length) await producer.send({topic: 'bench-kafkajs', acks: 1, messages: batch})
+  report('kafkajs produce (5k/batch)', K, K * RECORD, Number(process.hrtime.bigint() - k0) / 1e6)
+  await producer.disconnect()
+  clearInterval(sampler)
+  console.log(`broker RSS peak under load          ${peak.toFixed(1)} MB`)
+  console.log(`log size on disk                    ${(Number(spawnSync('du', ['-sb', logDir]).stdout.toString().split('\t')[0]) / 1e6).toFixed(0)} MB`)
+} finally {
+  broker.kill('SIGTERM')
+  await new Promise((r) => broker.on('exit', r))
+  if (!args.includes('--keep')) rmSync(dir, {recursive: true, force: true})
+}

@@ -58,6 +58,8 @@ export class ZooKeeperServer implements ZkCore {
   private timers: {cancel(): void}[] = []
   private admin: {close(): Promise<void>; port: number} | null = null
   private fatalError: Error | null = null
+  private startupSnapshot: Promise<void> = Promise.resolve()
+  private lastSnapshotZxid = -1
 
   constructor(config: Partial<ZooKeeperConfig> = {}, logger?: Logger) {
     this.config = defaultConfig(config)
@@ -108,7 +110,9 @@ export class ZooKeeperServer implements ZkCore {
     // Restored sessions get a fresh deadline and expire normally if their clients do not return.
     for (const [id, timeout] of this.tree.sessions) this.sessions.add(id, timeout)
     this.logger.info(`${this.tree.nodeCount()} znodes, ${res.replayed} transactions replayed, last zxid 0x${zxidHex(this.zxid)}, ${this.tree.sessions.size} sessions restored in ${Date.now() - started} ms`)
-    await this.takeSnapshot()
+    // ZooKeeper snapshots the restored tree at start-up. Ours is written in the background: the
+    // log already holds everything, so serving need not wait for it (start-up time matters).
+    this.startupSnapshot = this.takeSnapshot().catch((e) => this.logger.error(`start-up snapshot failed: ${(e as Error).message}`))
     this.sessions.start()
     await this.listen()
     this.scheduleContainerCheck()
@@ -229,6 +233,7 @@ export class ZooKeeperServer implements ZkCore {
 
   /** Writes snapshot.<last zxid> of the current tree. */
   async takeSnapshot(): Promise<void> {
+    this.lastSnapshotZxid = this.tree.lastProcessedZxid
     const path = join(this.snapDir, `snapshot.${zxidHex(this.tree.lastProcessedZxid)}`)
     this.logger.info(`Snapshotting: 0x${zxidHex(this.tree.lastProcessedZxid)} to ${path}`)
     await writeSnapshot(this.snapDir, this.tree)
@@ -259,7 +264,8 @@ export class ZooKeeperServer implements ZkCore {
     await closing
     await this.admin?.close()
     await this.txnLog.close()
-    if (!this.fatalError) await this.takeSnapshot().catch((e) => this.logger.error(`snapshot on shutdown failed: ${(e as Error).message}`))
+    await this.startupSnapshot
+    if (!this.fatalError && this.tree.lastProcessedZxid !== this.lastSnapshotZxid) await this.takeSnapshot().catch((e) => this.logger.error(`snapshot on shutdown failed: ${(e as Error).message}`))
     this.state = 'STOPPED'
     this.logger.info('ZooKeeper server stopped')
   }

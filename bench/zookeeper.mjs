@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// ZooKeeper benchmark: ktool zookeeper-start beside Apache ZooKeeper 3.8 (Debian) in the same run.
+// - throughput and latency: one kazoo load generator (/usr/bin/python3, threads, one session
+//   each) running a create/getData/setData/exists/getChildren/delete mix with 100-byte data at 1,
+//   8 and 32 sessions; ops/s, p50 and p99;
+// - start-up: process start to the first `imok` (ktool: `ktool zookeeper-start`; Apache:
+//   zkServer.sh start-foreground, polled with srvr since Apache says imok before it serves),
+//   beside a bare `node -e ''`;
+// - RSS of the server process idle and after the load.
+// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel]
+// Goals (issue 5): throughput >= Apache's at 32 sessions; start-up <= 2x `node -e ''` and <= half
+// of Apache's; RSS after load <= a quarter of Apache's.
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const seconds = Number(process.argv[2] ?? 5)
+const LEVELS = [1, 8, 32]
+const PYTHON = '/usr/bin/python3'
+const ZK_HOME = '/usr/share/zookeeper'
+
+const LOAD = String.raw`# Load generator for bench/zookeeper.mjs: N kazoo sessions (threads), each looping over
+# create, getData, setData, exists, getChildren, delete on its own node with 100-byte data.
+# Prints one JSON line: ops, seconds, ops/s, p50/p99 latency in ms.
+import json
+import sys
+import threading
+import time
+
+from kazoo.client import KazooClient
+
+hosts, sessions, seconds, root = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+data = b'x' * 100
+setup = KazooClient(hosts=hosts, timeout=30)
+setup.start()
+setup.ensure_path(root)
+clients = []
+for _ in range(sessions):
+    c = KazooClient(hosts=hosts, timeout=30)
+    c.start()
+    clients.append(c)
+lat = [[] for _ in range(sessions)]
+start_evt = threading.Event()
+stop_at = [0.0]
+
+
+def worker(i):
+    c = clients[i]
+    base = '%s/s%d' % (root, i)
+    c.ensure_path(base)
+    mine = lat[i]
+    n = 0
+    start_evt.wait()
+    while time.time() < stop_at[0]:
+        p = '%s/n%d' % (base, n)
+        n += 1
+        for op in (lambda: c.create(p, data), lambda: c.get(p), lambda: c.set(p, data), lambda: c.exists(p),
+                   lambda: c.get_children(base), lambda: c.delete(p)):
+            t = time.perf_counter()
+            op()
+            mine.append(time.perf_counter() - t)
+
+
+threads = [threading.Thread(target=worker, args=(i,)) for i in range(sessions)]
+for t in threads:
+    t.start()
+time.sleep(0.3)
+t0 = time.time()
+stop_at[0] = t0 + seconds
+start_evt.set()
+for t in threads:
+    t.join()
+elapsed = time.time() - t0
+all_lat = sorted(x for l in lat for x in l)
+for c in clients:
+    c.stop()
+    c.close()
+setup.delete(root, recursive=True)
+setup.stop()
+n = len(all_lat)
+print(json.dumps({'sessions': sessions, 'ops': n, 'seconds': round(elapsed, 2), 'ops_per_s': round(n / elapsed),
+                  'p50_ms': round(all_lat[n // 2] * 1000, 3), 'p99_ms': round(all_lat[int(n * 0.99)] * 1000, 3)}))
+`
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = s.address().port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+function word(port, w) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => s.end(w))
+    let out = ''
+    s.setEncoding('utf8').on('data', (d) => (out += d))
+    s.on('close', () => resolve(out))
+    s.on('error', () => resolve(''))
+    s.setTimeout(2000, () => s.destroy())
+  })
+}
+
+async function waitFor(port, ready, started, child) {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`)
+    if (ready(await word(port, 'srvr'))) return Number(process.hrtime.bigint() - started) / 1e6
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+function rssOf(pid) {
+  // The server process, or its java child for zkServer.sh.
+  const kids = spawnSync('pgrep', ['-P', String(pid)], {encoding: 'utf8'}).stdout.trim().split('\n').filter(Boolean)
+  const target = kids.find((k) => fs.readFileSync(`/proc/${k}/cmdline`, 'utf8').includes('java')) ?? pid
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${target}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : NaN
+}
+
+async function startKtool() {
+  const dir = fs.mkdtempSync(join(os.tmpdir(), 'ktool-'))
+  const port = await freePort()
+  fs.writeFileSync(join(dir, 'zk.properties'), `dataDir=${dir}/data\nclientPort=${port}\nclientPortAddress=127.0.0.1\n4lw.commands.whitelist=*\n`)
+  const started = process.hrtime.bigint()
+  const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'zookeeper-start', join(dir, 'zk.properties')], {
+    env: {...process.env, NODE_ENV: 'production'}, stdio: 'ignore',
+  })
+  const ms = await waitFor(port, (t) => t.startsWith('Zookeeper version'), started, child)
+  return {name: 'ktool', port, child, dir, startupMs: ms}
+}
+
+async function startApache() {
+  const dir = fs.mkdtempSync(join(os.tmpdir(), 'ktool-'))
+  const port = await freePort()
+  fs.mkdirSync(join(dir, 'conf'))
+  fs.writeFileSync(join(dir, 'conf/zoo.cfg'), `tickTime=3000\ndataDir=${dir}/data\nclientPort=${port}\nclientPortAddress=127.0.0.1\nmaxClientCnxns=0\nadmin.enableServer=false\n4lw.commands.whitelist=*\n`)
+  const started = process.hrtime.bigint()
+  const child = spawn(join(ZK_HOME, 'bin/zkServer.sh'), ['start-foreground', join(dir, 'conf/zoo.cfg')], {
+    env: {...process.env, ZOOCFGDIR: join(dir, 'conf'), ZOO_LOG_DIR: dir}, stdio: 'ignore',
+  })
+  const ms = await waitFor(port, (t) => t.startsWith('Zookeeper version'), started, child)
+  return {name: 'Apache ZooKeeper 3.8', port, child, dir, startupMs: ms}
+}
+
+async function stop(s) {
+  const done = new Promise((r) => s.child.on('exit', r))
+  s.child.kill('SIGTERM')
+  await Promise.race([done, new Promise((r) => setTimeout(r, 5000))])
+  if (s.child.exitCode === null) s.child.kill('SIGKILL')
+  fs.rmSync(s.dir, {recursive: true, force: true})
+}
+
+function load(port, sessions) {
+  const out = execFileSync(PYTHON, ['-c', LOAD, `127.0.0.1:${port}`, String(sessions), String(seconds), `/bench-${process.pid}-${sessions}`], {encoding: 'utf8', maxBuffer: 1 << 20})
+  return JSON.parse(out.trim().split('\n').at(-1))
+}
+
+function nodeFloor(runs = 7) {
+  const xs = []
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint()
+    spawnSync(process.execPath, ['-e', ''])
+    xs.push(Number(process.hrtime.bigint() - t) / 1e6)
+  }
+  return xs.sort((a, b) => a - b)[Math.floor(runs / 2)]
+}
+
+const results = []
+for (const start of [startKtool, startApache]) {
+  // Start-up: median of 3 starts.
+  const starts = []
+  let server
+  for (let i = 0; i < 3; i++) {
+    const s = await start()
+    starts.push(s.startupMs)
+    if (i < 2) await stop(s)
+    else server = s
+  }
+  const r = {name: server.name, startupMs: starts.sort((a, b) => a - b)[1], rssIdleMb: rssOf(server.child.pid), levels: []}
+  for (const n of LEVELS) {
+    r.levels.push(load(server.port, n))
+    process.stderr.write(`${server.name} ${n} sessions: ${JSON.stringify(r.levels.at(-1))}\n`)
+  }
+  r.rssAfterMb = rssOf(server.child.pid)
+  await stop(server)
+  results.push(r)
+}
+const floor = nodeFloor()
+
+const [ours, theirs] = results
+const f = (x, d = 0) => Number(x).toFixed(d)
+console.log(`\nZooKeeper benchmark (${seconds} s per level, kazoo load generator, ${os.cpus().length} CPUs)\n`)
+console.log('| server | sessions | ops/s | p50 ms | p99 ms |')
+console.log('|---|---|---|---|---|')
+for (const r of results) for (const l of r.levels) console.log(`| ${r.name} | ${l.sessions} | ${l.ops_per_s} | ${l.p50_ms} | ${l.p99_ms} |`)
+console.log('')
+console.log('| | ktool | Apache ZooKeeper 3.8 | ratio |')
+console.log('|---|---|---|---|')
+console.log(`| start-up to serving (ms) | ${f(ours.startupMs)} | ${f(theirs.startupMs)} | ${f(ours.startupMs / theirs.startupMs, 2)} |`)
+console.log(`| \`node -e ''\` (ms) | ${f(floor)} | | ktool / floor ${f(ours.startupMs / floor, 2)} |`)
+console.log(`| RSS idle (MB) | ${f(ours.rssIdleMb)} | ${f(theirs.rssIdleMb)} | ${f(ours.rssIdleMb / theirs.rssIdleMb, 2)} |`)
+console.log(`| RSS after load (MB) | ${f(ours.rssAfterMb)} | ${f(theirs.rssAfterMb)} | ${f(ours.rssAfterMb / theirs.rssAfterMb, 2)} |`)
+const t32 = (r) => r.levels.find((l) => l.sessions === 32).ops_per_s
+console.log(`| ops/s at 32 sessions | ${t32(ours)} | ${t32(theirs)} | ${f(t32(ours) / t32(theirs), 2)} |`)

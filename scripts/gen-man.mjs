@@ -144,6 +144,10 @@ export function renderAll(commands, version) {
 }
 
 async function main() {
+  if (process.argv.length > 2) {
+    process.stderr.write('usage: node scripts/gen-man.mjs   (after npm run build; rewrites man/ and the README command table)\n')
+    process.exit(process.argv.includes('--help') ? 0 : 1)
+  }
   const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   const commands = await loadCommands(join(root, 'dist', 'commands'), '.js')
   mkdirSync(join(root, 'man'), {recursive: true})

@@ -32,6 +32,15 @@ describe('ktool', () => {
     expect(alias.stdout.split('\n')[0]).toBe(ktoolSync(['topics', '--help']).stdout.split('\n')[0])
   })
 
+  it('answers help and --version from the build-time cache exactly as oclif renders them', () => {
+    for (const args of [['--help'], ['--version'], ...COMMANDS.map((c) => [c, '--help'])]) {
+      const cached = ktoolSync(args)
+      const oclif = ktoolSync(args, {env: {KTOOL_NO_HELP_CACHE: '1'}})
+      expect(cached.status, args.join(' ')).toBe(0)
+      expect(cached.stdout, args.join(' ')).toBe(oclif.stdout)
+    }
+  })
+
   it('an unknown command fails with a non-zero exit', () => {
     const r = ktoolSync(['no-such-command'])
     expect(r.status).not.toBe(0)

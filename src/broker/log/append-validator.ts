@@ -28,7 +28,11 @@ import type {BatchSummary} from './log-segment.js'
 export type AppendOrigin = 'client' | 'coordinator' | 'replication'
 
 /** Structural checks that need no state: whole batches, CRCs, sizes, magic, offset ranges. */
-export function checkRecordSet(records: Buffer, config: LogConfig, origin: AppendOrigin, name: string): BatchEntry[] {
+/**
+ * With verifyCrc false the CRCs are left to verifyCrcs (the caller overlaps them with the write);
+ * every other check still runs here.
+ */
+export function checkRecordSet(records: Buffer, config: LogConfig, origin: AppendOrigin, name: string, verifyCrc = true): BatchEntry[] {
   if (records.length > config.segmentBytes) {
     throw new LogError(LogErrorCode.RECORD_LIST_TOO_LARGE, `Message batch size is ${records.length} bytes in append to partition ${name} which exceeds the maximum configured segment size of ${config.segmentBytes}.`)
   }
@@ -47,8 +51,12 @@ export function checkRecordSet(records: Buffer, config: LogConfig, origin: Appen
     if (size > config.maxMessageBytes) {
       throw new LogError(LogErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${name} is ${size} bytes which exceeds the maximum configured value of ${config.maxMessageBytes}.`)
     }
-    const problem = verifyBatch(records, pos)
-    if (problem) throw corrupt(name, problem)
+    if (verifyCrc) {
+      const problem = verifyBatch(records, pos)
+      if (problem) throw corrupt(name, problem)
+    } else if (records.readInt32BE(pos + 57) < 0 || records.readInt32BE(pos + 23) < 0) {
+      throw corrupt(name, `negative count or offset delta in the batch at ${pos}`)
+    }
     const header = readBatchHeader(records, pos)
     if (origin === 'client') {
       if (header.attributes & CONTROL_MASK) throw new LogError(LogErrorCode.INVALID_RECORD, `Clients are not allowed to write control records (partition ${name}).`)
@@ -60,6 +68,15 @@ export function checkRecordSet(records: Buffer, config: LogConfig, origin: Appen
   }
   if (entries.length === 0) throw corrupt(name, 'empty record set')
   return entries
+}
+
+/** The CRC half of verifyBatch for entries checkRecordSet already walked; throws CORRUPT_MESSAGE. */
+export function verifyCrcs(records: Buffer, entries: readonly BatchEntry[], name: string): void {
+  for (const e of entries) {
+    const stored = records.readUInt32BE(e.position + CRC)
+    const computed = crc32c(records, e.position + ATTRIBUTES, e.position + e.size)
+    if (stored !== computed) throw corrupt(name, `record batch CRC-32C is ${stored}, computed ${computed}`)
+  }
 }
 
 function corrupt(name: string, why: string): LogError {

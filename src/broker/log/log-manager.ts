@@ -289,6 +289,7 @@ export class LogManager {
     this.logs.delete(key)
     this.logDir.delete(key)
     this.cleanerCheckpoints.delete(key)
+    await log.drain()
     log.close(false)
     const renamed = path.join(path.dirname(log.dir), `${key}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`)
     try {

@@ -64,6 +64,7 @@ export interface RecoveryOutcome {
 }
 
 const CHUNK = 64 * 1024
+const LOCATE_CHUNK = 8 * 1024
 
 function writeFully(fd: number, buf: Buffer, position: number): void {
   let done = 0
@@ -312,14 +313,14 @@ export class LogSegment {
    * The committed batches from position on, headers only. Chunked reads: one read per 64 KiB of
    * small batches, one per batch for large ones.
    */
-  *batchesFrom(position: number, end = this.size): Generator<BatchEntry> {
+  *batchesFrom(position: number, end = this.size, chunkSize = CHUNK): Generator<BatchEntry> {
     let pos = position
     let chunk: Buffer = Buffer.alloc(0)
     let chunkStart = 0
     while (pos + LOG_OVERHEAD <= end) {
       const want = Math.min(RECORD_BATCH_OVERHEAD, end - pos)
       if (pos < chunkStart || pos + want > chunkStart + chunk.length) {
-        chunk = readFully(this.fd, pos, Math.min(CHUNK, end - pos))
+        chunk = readFully(this.fd, pos, Math.min(chunkSize, end - pos))
         chunkStart = pos
       }
       const rel = pos - chunkStart
@@ -333,7 +334,8 @@ export class LogSegment {
   /** The first batch whose last offset is >= offset, searching from the index entry below it. */
   translateOffset(offset: bigint, startingPosition = 0): BatchEntry | null {
     const from = Math.max(this.offsetIndex.lookup(offset).position, startingPosition)
-    for (const e of this.batchesFrom(from)) if (e.header.lastOffset >= offset) return e
+    // The batch is at most index.interval.bytes past the entry: small reads find it.
+    for (const e of this.batchesFrom(from, this.size, LOCATE_CHUNK)) if (e.header.lastOffset >= offset) return e
     return null
   }
 
@@ -375,10 +377,33 @@ export class LogSegment {
     try {
       writeFully(this.fd, records, physical)
     } catch (error) {
-      // Leave nothing of a failed write behind the committed size.
-      try { fs.ftruncateSync(this.fd, physical) } catch { /* the dir is failing; the caller reports it */ }
+      this.discardAfter(physical)
       throw error
     }
+    this.commitAppend(physical, records.length, batches, now)
+  }
+
+  /**
+   * Writes records at the end of the segment on libuv's thread pool, so the caller can check CRCs
+   * meanwhile. Nothing is visible until commitAppend(); on failure call discardAfter().
+   */
+  writeAsync(records: Buffer, position: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const step = (done: number): void => {
+        if (done >= records.length) return resolve()
+        fs.write(this.fd, records, done, records.length - done, position + done, (error, n) => (error ? reject(error) : step(done + n)))
+      }
+      step(0)
+    })
+  }
+
+  /** Cuts bytes written past the committed size (a failed or refused append). */
+  discardAfter(position: number): void {
+    try { fs.ftruncateSync(this.fd, position) } catch { /* the dir is failing; the caller reports it */ }
+  }
+
+  /** Makes records written at position visible: indexes, timestamps, size. */
+  commitAppend(physical: number, length: number, batches: BatchSummary[], now: number): void {
     for (const b of batches) {
       if (this.firstBatchTimestamp === null && this.size === 0 && b.position === 0) this.firstBatchTimestamp = b.maxTimestamp
       this.noteTimestamp(b.maxTimestamp, b.lastOffset)
@@ -389,7 +414,7 @@ export class LogSegment {
       }
       this.bytesSinceLastIndexEntry += b.size
     }
-    this.size = physical + records.length
+    this.size = physical + length
     this.nextOffset = batches[batches.length - 1]!.lastOffset + 1n
     this.lastModified = now
   }

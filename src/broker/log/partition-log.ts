@@ -7,11 +7,11 @@ import type {Clock} from '../../common/clock.js'
 import type {Logger} from '../../common/logger.js'
 import {CONTROL_MASK, type BatchEntry, type BatchHeader} from '../../protocol/kafka/records/batch-header.js'
 import {decodeRecordBatch} from '../../protocol/kafka/records/record-batch.js'
-import {checkKeys, checkRecordSet, stampBatches, type AppendOrigin} from './append-validator.js'
+import {checkKeys, checkRecordSet, stampBatches, verifyCrcs, type AppendOrigin} from './append-validator.js'
 import type {LogConfig, TimestampType} from './config.js'
 import {LogDirFailure, LogError, LogErrorCode} from './errors.js'
 import {LeaderEpochCache} from './leader-epoch-cache.js'
-import {DELETED_SUFFIX, LogSegment} from './log-segment.js'
+import {DELETED_SUFFIX, LogSegment, type BatchSummary} from './log-segment.js'
 
 export type {AppendOrigin} from './append-validator.js'
 
@@ -87,6 +87,18 @@ export interface PartitionLogInit {
 
 type Listener = (log: PartitionLog) => void
 
+/** Record sets at least this large check their CRCs while the write runs on the thread pool. */
+const OVERLAP_MIN_BYTES = 256 * 1024
+
+interface AppendTurn {
+  entries: BatchEntry[]
+  batches: BatchSummary[]
+  now: number
+  logAppendTime: number | null
+  recordCount: number
+  segment: LogSegment
+}
+
 export class PartitionLog {
   readonly topic: string
   readonly partition: number
@@ -107,6 +119,8 @@ export class PartitionLog {
   private unflushedMessages = 0
   private lastFlushed: number
   private _offline = false
+  /** An append's bytes are being written on the thread pool: the active segment must stay. */
+  private writing = false
   private closed = false
   private readonly onIoError: (error: Error) => void
 
@@ -228,17 +242,25 @@ export class PartitionLog {
   append(records: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     let entries: BatchEntry[]
     let keysChecked: Promise<void> | null = null
+    let overlap = false
     try {
       this.ensureUsable()
       const origin = opts.origin ?? 'client'
-      entries = checkRecordSet(records, this.config, origin, this.name)
+      const timestampType = opts.timestampType ?? this.config.messageTimestampType
+      // Large CreateTime sets check their CRCs while the write runs (LogAppendTime rewrites the
+      // CRC, so it must be checked before; compacted topics look inside the records first).
+      overlap = records.length >= OVERLAP_MIN_BYTES && timestampType === 'CreateTime' && !this.config.compact
+      entries = checkRecordSet(records, this.config, origin, this.name, !overlap)
       if (this.config.compact && origin !== 'replication') keysChecked = checkKeys(records, entries, this.name)
     } catch (error) {
       return Promise.reject(error)
     }
-    if (this.pending === 0 && keysChecked === null) {
+    if (this.pending === 0 && keysChecked === null && !overlap) {
       try {
-        return Promise.resolve(this.commit(records, entries, opts))
+        const turn = this.begin(records, entries, opts)
+        if ('result' in turn) return Promise.resolve(turn.result)
+        this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
+        return Promise.resolve(this.finish(turn, opts))
       } catch (error) {
         return Promise.reject(error)
       }
@@ -246,7 +268,40 @@ export class PartitionLog {
     this.pending++
     const run = this.tail.then(async () => {
       if (keysChecked) await keysChecked
-      return this.commit(records, entries, opts)
+      const turn = this.begin(records, entries, opts)
+      if ('result' in turn) return turn.result
+      if (!overlap) {
+        this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
+        return this.finish(turn, opts)
+      }
+      const seg = turn.segment
+      const position = seg.size
+      this.writing = true
+      try {
+        const written = seg.writeAsync(records, position)
+        let crcError: unknown = null
+        try {
+          verifyCrcs(records, entries, this.name)
+        } catch (error) {
+          crcError = error
+        }
+        try {
+          await written
+        } catch (error) {
+          seg.discardAfter(position)
+          return this.io('appending to the log', () => {
+            throw error
+          })
+        }
+        if (crcError) {
+          seg.discardAfter(position)
+          throw crcError
+        }
+        seg.commitAppend(position, records.length, turn.batches, turn.now)
+      } finally {
+        this.writing = false
+      }
+      return this.finish(turn, opts)
     })
     const done = run.finally(() => void this.pending--)
     this.tail = done.catch(() => undefined)
@@ -258,11 +313,12 @@ export class PartitionLog {
     await this.tail
   }
 
-  private commit(records: Buffer, entries: BatchEntry[], opts: AppendOptions): AppendResult {
+  /** The synchronous front of an append turn: precheck, offsets stamped, roll if due. */
+  private begin(records: Buffer, entries: BatchEntry[], opts: AppendOptions): AppendTurn | {result: AppendResult} {
     this.ensureUsable()
     if (opts.precheck) {
       const answer = opts.precheck(entries)
-      if (answer) return answer
+      if (answer) return {result: answer}
     }
     const now = this.clock.now()
     const timestampType = opts.timestampType ?? this.config.messageTimestampType
@@ -278,22 +334,25 @@ export class PartitionLog {
       if (e.header.maxTimestamp > maxTimestamp) maxTimestamp = e.header.maxTimestamp
       recordCount += e.header.recordsCount
     }
-    this.io('appending to the log', () => {
-      this.maybeRoll(records.length, maxTimestamp, last.lastOffset, now, assignOffsets ? null : first.baseOffset)
-      this.activeSegment.append(records, batches, now)
-    })
+    this.io('rolling the log', () => this.maybeRoll(records.length, maxTimestamp, last.lastOffset, now, assignOffsets ? null : first.baseOffset))
+    return {entries, batches, now, logAppendTime, recordCount, segment: this.activeSegment}
+  }
+
+  /** The back of an append turn, after the bytes are committed: epochs, flush policy, listeners. */
+  private finish(turn: AppendTurn, opts: AppendOptions): AppendResult {
+    const {entries, batches} = turn
     let epochChanged = false
     for (const e of entries) if (this.epochs.assign(e.header.partitionLeaderEpoch, e.header.baseOffset)) epochChanged = true
     if (epochChanged) this.io('writing the leader epoch checkpoint', () => this.epochs.write())
     const result: AppendResult = {
-      baseOffset: first.baseOffset,
-      lastOffset: last.lastOffset,
-      logAppendTime: logAppendTime === null ? -1n : BigInt(logAppendTime),
+      baseOffset: batches[0]!.baseOffset,
+      lastOffset: batches[batches.length - 1]!.lastOffset,
+      logAppendTime: turn.logAppendTime === null ? -1n : BigInt(turn.logAppendTime),
       logStartOffset: this._logStartOffset,
-      recordCount,
+      recordCount: turn.recordCount,
       batches: entries.map((e) => e.header),
     }
-    this.unflushedMessages += recordCount
+    this.unflushedMessages += turn.recordCount
     if (this.unflushedMessages >= this.config.flushMessages) this.flush()
     opts.onAppended?.(result)
     this.notify()
@@ -484,6 +543,7 @@ export class PartitionLog {
       const next = this.segments[i + 1] ?? null
       const upper = next ? next.baseOffset : this.logEndOffset
       const lastAndEmpty = next === null && seg.size === 0
+      if (next === null && this.writing) break
       if (hw >= upper && !lastAndEmpty && predicate(seg, next)) deletable.push(seg)
       else break
     }
@@ -536,6 +596,7 @@ export class PartitionLog {
   /** Followers: drops every offset >= offset. */
   truncateTo(offset: bigint): void {
     this.ensureUsable()
+    if (this.writing) throw new LogError(LogErrorCode.KAFKA_STORAGE_ERROR, `Cannot truncate ${this.name} while an append is being written; retry after drain()`)
     if (offset >= this.logEndOffset) return
     this.io('truncating the log', () => {
       if (offset <= this.segments[0]!.baseOffset) {

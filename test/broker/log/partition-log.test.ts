@@ -82,4 +82,23 @@ describe('PartitionLog append and read', () => {
     const r = await again.append(keyed([['a', 'b']]))
     expect(r.baseOffset).toBe(20n)
   })
+
+  it('checks the CRC of a large set while writing it, and leaves nothing of a corrupt one', async () => {
+    h = await harness()
+    const log = h.manager.createLog('t', 0)
+    const big = () => batch(300, {valueSize: 1024})
+    expect(big().length).toBeGreaterThan(256 * 1024)
+    // Queued in call order: small, large, small, with the large one written asynchronously.
+    const results = await Promise.all([log.append(batch(1)), log.append(big()), log.append(batch(1))])
+    expect(results.map((r) => r.baseOffset)).toEqual([0n, 1n, 301n])
+    const size = log.size
+    const bad = big()
+    bad[bad.length - 10]! ^= 0x40
+    await expect(log.append(bad)).rejects.toMatchObject({errorCode: LogErrorCode.CORRUPT_MESSAGE})
+    expect(log.size).toBe(size)
+    expect(fs.statSync(path.join(log.dir, '00000000000000000000.log')).size).toBe(size)
+    expect((await log.append(batch(1))).baseOffset).toBe(302n)
+    const again = (await h.crash()).getLog('t', 0)!
+    expect(again.logEndOffset).toBe(303n)
+  })
 })

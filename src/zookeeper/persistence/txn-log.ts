@@ -8,11 +8,16 @@
 // write and one fdatasync per batch. rollLog() makes the next batch start a new file (done at
 // each snapshot, so that old logs can be purged with their snapshots).
 // Differences from ZooKeeper: no TxnDigest trailer (ZooKeeper's reader accepts entries without
-// one), and the preallocation is done with ftruncate (sparse) instead of writing a byte.
+// one), and no preallocation by default: measured here (ext4), fdatasync after a write into a
+// sparse preallocated region costs ~1.6 ms (unwritten extents must be converted), after an
+// append ~0.06 ms. preAllocSize > 0 with preallocate=true restores ZooKeeper's padding.
+import {constants} from 'node:fs'
 import {open, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 import {adler32} from './adler32.js'
 import {FILE_VERSION, TXNLOG_MAGIC, zxidHex} from './files.js'
+
+const DSYNC: number = (constants as {O_DSYNC?: number}).O_DSYNC ?? 0
 
 export interface LogEntry {
   zxid: number
@@ -25,7 +30,7 @@ export class TxnLog {
   private size = 0
   currentFile: string | null = null
 
-  constructor(readonly dir: string, readonly preAllocSize: number) {}
+  constructor(readonly dir: string, readonly preAllocSize: number, readonly preallocate = false) {}
 
   static encodeEntries(entries: readonly LogEntry[]): Buffer {
     let total = 0
@@ -48,7 +53,9 @@ export class TxnLog {
     if (entries.length === 0) return
     if (!this.fh) {
       const path = join(this.dir, `log.${zxidHex(entries[0]!.zxid)}`)
-      this.fh = await open(path, 'w+')
+      // O_DSYNC makes each write durable in one system call (one thread-pool hop instead of a
+      // write and an fdatasync); where the flag does not exist, append() calls datasync().
+      this.fh = await open(path, DSYNC ? constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | DSYNC : 'w+')
       this.currentFile = path
       const header = Buffer.alloc(16)
       header.writeInt32BE(TXNLOG_MAGIC, 0)
@@ -59,13 +66,13 @@ export class TxnLog {
       this.size = 16
     }
     const buf = TxnLog.encodeEntries(entries)
-    if (this.position + buf.length + 4096 >= this.size) {
+    if (this.preallocate && this.position + buf.length + 4096 >= this.size) {
       while (this.position + buf.length + 4096 >= this.size) this.size += this.preAllocSize
       await this.fh.truncate(this.size)
     }
     await this.fh.write(buf, 0, buf.length, this.position)
     this.position += buf.length
-    await this.fh.datasync()
+    if (!DSYNC) await this.fh.datasync()
   }
 
   async rollLog(): Promise<void> {

@@ -114,7 +114,15 @@ export class ZooKeeperServer implements ZkCore {
     // log already holds everything, so serving need not wait for it (start-up time matters).
     this.startupSnapshot = this.takeSnapshot().catch((e) => this.logger.error(`start-up snapshot failed: ${(e as Error).message}`))
     this.sessions.start()
-    await this.listen()
+    try {
+      await this.listen()
+    } catch (e) {
+      // e.g. EADDRINUSE: leave nothing running, so the caller may retry on another port.
+      this.sessions.stop()
+      await this.startupSnapshot
+      this.state = 'STOPPED'
+      throw e
+    }
     this.scheduleContainerCheck()
     this.schedulePurge()
     if (c.adminEnableServer) {

@@ -1,0 +1,56 @@
+// The server as a library: config parsing, port conflicts, the AdminServer.
+import fs from 'node:fs'
+import {describe, expect, test} from 'vitest'
+import {parseZooKeeperConfig, ConfigError, ZooKeeperServer} from '../../src/zookeeper/server.js'
+import {startZooKeeper} from '../helpers/zookeeper.js'
+import {Logger} from '../../src/common/logger.js'
+
+describe('parseZooKeeperConfig', () => {
+  test('Kafka\'s zookeeper.properties and ZooKeeper\'s defaults', () => {
+    const c = parseZooKeeperConfig(new Map([['dataDir', '/tmp/zk'], ['clientPort', '2181'], ['maxClientCnxns', '0'], ['admin.enableServer', 'false']]))
+    expect(c).toMatchObject({dataDir: '/tmp/zk', dataLogDir: '/tmp/zk', clientPort: 2181, tickTime: 3000, minSessionTimeout: 6000, maxSessionTimeout: 60000, maxClientCnxns: 0, adminEnableServer: false, juteMaxBuffer: 0xfffff, snapCount: 100000})
+    expect([...c.fourLetterWords]).toContain('ruok')
+    expect([...c.fourLetterWords]).not.toContain('srst')
+  })
+
+  test('keys and their checks', () => {
+    const c = parseZooKeeperConfig(new Map([['dataDir', '/d'], ['dataLogDir', '/l'], ['tickTime', '100'], ['4lw.commands.whitelist', 'srvr, stat'], ['preAllocSize', '1024'], ['extendedTypesEnabled', 'true'], ['autopurge.purgeInterval', '1'], ['autopurge.snapRetainCount', '1']]))
+    expect(c).toMatchObject({dataLogDir: '/l', tickTime: 100, minSessionTimeout: 200, maxSessionTimeout: 2000, preAllocSize: 1024 * 1024, extendedTypesEnabled: true, autopurgePurgeInterval: 1, autopurgeSnapRetainCount: 3})
+    expect([...c.fourLetterWords].sort()).toEqual(['srvr', 'stat'])
+    expect(parseZooKeeperConfig(new Map([['dataDir', '/d'], ['4lw.commands.whitelist', '*']])).fourLetterWords.has('srst')).toBe(true)
+    expect(() => parseZooKeeperConfig(new Map())).toThrow('dataDir is not set')
+    expect(() => parseZooKeeperConfig(new Map([['dataDir', '/d'], ['server.1', 'a:1:2']]))).toThrow(/standalone/)
+    expect(() => parseZooKeeperConfig(new Map([['dataDir', '/d'], ['tickTime', 'x']]))).toThrow(ConfigError)
+    expect(() => parseZooKeeperConfig(new Map([['dataDir', '/d'], ['minSessionTimeout', '9000'], ['maxSessionTimeout', '8000']]))).toThrow(/minSessionTimeout/)
+  })
+})
+
+describe('ZooKeeperServer', () => {
+  test('a port in use rejects start() and leaves nothing running; a retry on port 0 works', async () => {
+    const first = await startZooKeeper()
+    const second = new ZooKeeperServer({dataDir: first.dataDir + '-b', clientPort: first.port, clientPortAddress: '127.0.0.1'}, new Logger('x', () => {}))
+    await expect(second.start()).rejects.toThrow(/EADDRINUSE/)
+    await second.stop()
+    fs.rmSync(first.dataDir + '-b', {recursive: true, force: true})
+    const third = await startZooKeeper()
+    expect(third.port).not.toBe(first.port)
+    await third.stop()
+    await first.stop()
+  })
+
+  test('AdminServer: /commands lists commands, /commands/<name> answers JSON', async () => {
+    const zk = await startZooKeeper({adminEnableServer: true, adminServerPort: 0, adminServerAddress: '127.0.0.1'})
+    const base = `http://127.0.0.1:${zk.server.adminPort}`
+    const list = await fetch(`${base}/commands`)
+    expect(await list.text()).toContain('/commands/stats')
+    const ruok = await (await fetch(`${base}/commands/ruok`)).json()
+    expect(ruok).toEqual({command: 'ruok', error: null})
+    const srvr = await (await fetch(`${base}/commands/srvr`)).json()
+    expect(srvr).toMatchObject({command: 'server_stats', error: null, server_stats: {server_state: 'standalone'}})
+    expect(srvr.version).toMatch(/^3\.8\./)
+    const mntr = await (await fetch(`${base}/commands/monitor`)).json()
+    expect(mntr.znode_count).toBe(5)
+    expect((await fetch(`${base}/commands/nope`)).status).toBe(404)
+    await zk.stop()
+  })
+})

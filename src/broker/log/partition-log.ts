@@ -87,8 +87,12 @@ export interface PartitionLogInit {
 
 type Listener = (log: PartitionLog) => void
 
-/** Record sets at least this large check their CRCs while the write runs on the thread pool. */
-const OVERLAP_MIN_BYTES = 256 * 1024
+/**
+ * Record sets at least overlapMinBytes large check their CRCs while the write runs on the thread
+ * pool (a second core does the copy into the page cache). Mutable for bench/log.mjs, which
+ * measures both ways.
+ */
+export const appendTuning = {overlapMinBytes: 256 * 1024}
 
 interface AppendTurn {
   entries: BatchEntry[]
@@ -249,7 +253,7 @@ export class PartitionLog {
       const timestampType = opts.timestampType ?? this.config.messageTimestampType
       // Large CreateTime sets check their CRCs while the write runs (LogAppendTime rewrites the
       // CRC, so it must be checked before; compacted topics look inside the records first).
-      overlap = records.length >= OVERLAP_MIN_BYTES && timestampType === 'CreateTime' && !this.config.compact
+      overlap = records.length >= appendTuning.overlapMinBytes && timestampType === 'CreateTime' && !this.config.compact
       entries = checkRecordSet(records, this.config, origin, this.name, !overlap)
       if (this.config.compact && origin !== 'replication') keysChecked = checkKeys(records, entries, this.name)
     } catch (error) {

@@ -29,7 +29,9 @@
 //                                 (INVALID_CONFIG, KAFKA_STORAGE_ERROR when no dir is online).
 //   deleteLog(topic, partition): Promise<boolean>   rename to <topic>-<partition>.<uuid>-delete,
 //                                 close, remove after file.delete.delay.ms.
-//   updateTopicConfig(topic, overrides): void       AlterConfigs; applies to every partition of it.
+//   updateTopicConfig(topic, overrides): void       replaces the topic's overrides (validated) on
+//                                 every partition; merge first for IncrementalAlterConfigs.
+//   topicOverrides(topic), configFor(topic): the overrides and the effective LogConfig.
 //   allLogs(): PartitionLog[];  logsOfTopic(topic): PartitionLog[]
 //   describeLogDirs(): {path, error: LogError|null, partitions: {topic, partition, size, offsetLag}[]}[]
 //   offlineLogDirs: string[];   onLogDirFailure(listener: (dir, error) => void): () => void
@@ -51,7 +53,7 @@
 //       segment.bytes), INVALID_RECORD (+ recordErrors: keyless record on a compacted topic, a
 //       control batch from a client, an inconsistent offset range), KAFKA_STORAGE_ERROR. Nothing
 //       is written when it throws.
-//   read(offset: bigint, maxBytes: number, opts?: ReadOptions): Promise<ReadResult>
+//   read(offset: bigint, maxBytes: number, opts?: ReadOptions): Promise<ReadResult>   (readSync: same, synchronous)
 //       whole batches starting with the one that holds `offset` (or the next one after a gap),
 //       never past opts.maxOffset (exclusive; pass highWatermark for consumers); at least one
 //       batch even when larger than maxBytes when opts.minOneMessage (default true).
@@ -67,7 +69,12 @@
 //       end, read without the records: rebuild producer state after a restart.
 //   onAppend(listener: (log) => void): () => void   fired after each append and when the HW moves
 //   truncateTo(offset: bigint): void                 followers; drops everything at and above offset
+//   drain(): Promise<void>   resolves when the appends queued so far are done
 //   flush(): void;  close(): void
+//
+// Appends of 256 KiB or more (CreateTime, not compacted) check their CRCs while the bytes are
+// written on libuv's thread pool (appendTuning in partition-log.ts); smaller ones check, then
+// write synchronously. durability.ts switches fsync off for crash-simulation tests only.
 //
 // All times come from the injected Clock (src/common/clock.ts).
 export {LogManager} from './log-manager.js'

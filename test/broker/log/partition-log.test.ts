@@ -101,4 +101,42 @@ describe('PartitionLog append and read', () => {
     const again = (await h.crash()).getLog('t', 0)!
     expect(again.logEndOffset).toBe(303n)
   })
+
+  it('wakes onAppend listeners, and lets the broker drive the high watermark and LSO', async () => {
+    h = await harness()
+    const log = h.manager.createLog('t', 0)
+    const seen: bigint[] = []
+    const off = log.onAppend((l) => seen.push(l.logEndOffset))
+    await log.append(batch(2))
+    expect(log.highWatermark).toBe(2n) // follows the log end until set
+    log.highWatermark = 1n
+    await log.append(batch(1))
+    expect(log.highWatermark).toBe(1n)
+    expect(log.lastStableOffset).toBe(1n)
+    log.highWatermark = 3n
+    expect(seen).toEqual([2n, 3n, 3n]) // two appends, one HW move
+    log.lastStableOffset = 2n
+    expect(log.lastStableOffset).toBe(2n)
+    expect((await log.read(0n, 1000, {maxOffset: log.lastStableOffset})).records.length).toBeGreaterThan(0)
+    expect((await log.read(2n, 1000, {maxOffset: log.lastStableOffset})).records.length).toBe(0)
+    off()
+    await log.append(batch(1))
+    expect(seen).toHaveLength(3)
+  })
+
+  it('validates topic configs and applies AlterConfigs to every partition', async () => {
+    h = await harness()
+    expect(() => h!.manager.createLog('t', 0, {'segment.bytes': 'lots'})).toThrow(/Invalid value lots for configuration segment.bytes: Not a number of type INT/)
+    expect(() => h!.manager.createLog('t', 0, {'no.such.key': '1'})).toThrow(/Unknown topic config name: no.such.key/)
+    const a = h.manager.createLog('t', 0, {'retention.ms': '1000'})
+    const b = h.manager.createLog('t', 1)
+    expect(b.config.retentionMs).toBe(1000)
+    h.manager.updateTopicConfig('t', {'cleanup.policy': 'compact,delete', 'max.message.bytes': '500'})
+    expect(a.config.compact && a.config.delete).toBe(true)
+    expect(b.config.maxMessageBytes).toBe(500)
+    expect(a.config.retentionMs).toBe(604800000)
+    const dirs = h.manager.describeLogDirs()
+    expect(dirs).toHaveLength(1)
+    expect(dirs[0]!.partitions.map((p) => `${p.topic}-${p.partition}`).sort()).toEqual(['t-0', 't-1'])
+  })
 })

@@ -233,4 +233,22 @@ describe('segments', () => {
     await expect(only.startup()).rejects.toMatchObject({errorCode: LogErrorCode.KAFKA_STORAGE_ERROR})
     removeDir(good)
   })
+
+  it("reads Kafka's preallocated index files (trailing zero entries) without rebuilding them", async () => {
+    h = await harness(SMALL)
+    const log = h.manager.createLog('t', 0)
+    await fill(log, 40)
+    await h.manager.shutdown()
+    const active = log.allSegments[log.allSegments.length - 1]!.baseOffset.toString().padStart(20, '0')
+    for (const ext of ['.index', '.timeindex']) {
+      const f = path.join(log.dir, active + ext)
+      const entry = ext === '.index' ? 8 : 12
+      fs.appendFileSync(f, Buffer.alloc(entry * 1000))
+    }
+    h.lines.length = 0
+    const again = (await h.restart()).getLog('t', 0)!
+    expect(h.lines.filter((l) => l.includes('Rebuilt'))).toEqual([])
+    await expectEveryOffsetReadable(again)
+    expect((await again.append(batch(1))).baseOffset).toBe(log.logEndOffset)
+  })
 })

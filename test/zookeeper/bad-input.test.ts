@@ -118,3 +118,13 @@ describe('bad input', () => {
     c.close()
   })
 })
+
+describe('idle connections', () => {
+  test('a connection that never sends its connect request is closed after the max session timeout', async () => {
+    const z = await startZooKeeper({tickTime: 20, captureLogs: true})
+    const c = await RawClient.open(z.port)
+    await c.whenClosed()
+    expect(z.logs.some((l) => l.includes('no connect request'))).toBe(true)
+    await z.stop()
+  })
+})

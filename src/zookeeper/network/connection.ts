@@ -75,11 +75,20 @@ export class Connection implements ReadContext, RequestOwner {
     socket.on('error', () => {})
     socket.on('close', () => this.closed())
     socket.on('drain', () => this.maybeResume())
+    // A connection that never completes its handshake is closed, as ZooKeeper expires
+    // sessionless connections, so idle sockets cannot pile up.
+    this.handshakeTimer = setTimeout(() => {
+      if (this.state === 'HANDSHAKE') this.drop('no connect request within the session timeout')
+    }, server.config.maxSessionTimeout)
+    this.handshakeTimer.unref()
   }
+
+  private handshakeTimer: NodeJS.Timeout
 
   private setState(next: ConnState): void {
     if (!ALLOWED[this.state].includes(next)) throw new Error(`connection ${this.remote()}: illegal transition ${this.state} -> ${next}`)
     this.state = next
+    if (next !== 'HANDSHAKE') clearTimeout(this.handshakeTimer)
   }
 
   remote(): string {

@@ -39,7 +39,7 @@ function dirSize(dir: string): number {
   return total
 }
 
-function connInfo(c: Connection, brief: boolean, now: number, started: number): string {
+function connInfo(c: Connection, brief: boolean, started: number): string {
   let s = ` ${c.remote()}[${c.interestOps() === 0 ? '0' : c.interestOps().toString(16)}](queued=${c.outstanding},recved=${c.recved},sent=${c.sent}`
   if (!brief && c.sessionId !== 0n) {
     s += `,sid=0x${hex(c.sessionId)},lop=${c.lastOp},est=${c.established},to=${c.timeout}`
@@ -48,7 +48,6 @@ function connInfo(c: Connection, brief: boolean, now: number, started: number): 
     const avg = c.latency.count === 0 ? 0 : Math.floor(c.latency.total / c.latency.count)
     s += `,minlat=${c.latency.minOrZero()},avglat=${avg},maxlat=${c.latency.max}`
   }
-  void now
   return s + ')'
 }
 
@@ -128,7 +127,7 @@ function mntr(zk: ZooKeeperServer): string {
   return out
 }
 
-function envi(zk: ZooKeeperServer): string {
+function envi(): string {
   const mb = (n: number) => `${Math.floor(n / (1024 * 1024))}MB`
   const mem = process.memoryUsage()
   const arch = os.arch() === 'x64' ? 'amd64' : os.arch()
@@ -138,7 +137,6 @@ function envi(zk: ZooKeeperServer): string {
   } catch {
     // no passwd entry
   }
-  void zk
   const lines = [
     `zookeeper.version=${ZK_VERSION}`,
     `host.name=${os.hostname()}`,
@@ -231,7 +229,6 @@ function dump(zk: ZooKeeperServer): string {
 
 export function fourLetterWord(zk: ZooKeeperServer, word: string, asker: Connection): string {
   const started = zk.stats.startedAt
-  const now = Date.now()
   switch (word) {
     case 'ruok':
       return 'imok'
@@ -246,12 +243,12 @@ export function fourLetterWord(zk: ZooKeeperServer, word: string, asker: Connect
       let out = `Zookeeper version: ${ZK_VERSION}\nClients:\n`
       // The asking connection first, as ZooKeeper's connection set tends to list it.
       const conns = [asker, ...[...zk.connections].filter((c) => c !== asker)]
-      for (const c of conns) out += connInfo(c, true, now, started) + '\n'
+      for (const c of conns) out += connInfo(c, true, started) + '\n'
       return out + '\n' + serverStats(zk)
     }
     case 'cons': {
       let out = ''
-      for (const c of zk.connections) out += connInfo(c, false, now, started) + '\n'
+      for (const c of zk.connections) out += connInfo(c, false, started) + '\n'
       return out + '\n'
     }
     case 'crst':
@@ -272,7 +269,7 @@ export function fourLetterWord(zk: ZooKeeperServer, word: string, asker: Connect
     case 'mntr':
       return mntr(zk)
     case 'envi':
-      return envi(zk)
+      return envi()
     case 'conf':
       return conf(zk)
     case 'dirs':

@@ -9,7 +9,7 @@ import type {ACL} from '../../protocol/zookeeper/generated/records.js'
 import {checkAcl, fixupAcl} from '../acl.js'
 import {CONTAINER_OWNER, ephemeralKind, ttlOwner} from '../data-tree.js'
 import {Err, KeeperError} from '../errors.js'
-import {childName, parentOf, pathError} from '../path.js'
+import {parentOf, pathError} from '../path.js'
 import type {Txn} from '../txn.js'
 import type {ZkCore} from './core.js'
 import type {Request} from './request.js'
@@ -265,7 +265,6 @@ export class PrepProcessor {
     const owner = mode.container ? CONTAINER_OWNER : mode.ttl ? ttlOwner(ttl) : mode.ephemeral ? req.sessionId : 0n
     this.add({...parent, zxid, childCount: parent.childCount + 1, cversion: newCversion, pzxid: zxid})
     this.add({zxid, path, exists: true, version: 0, cversion: 0, aversion: 0, ephemeralOwner: owner, pzxid: zxid, childCount: 0, acl})
-    void childName
     if (type === OpCode.createContainer) return {type, path, data: rec.data, acl, parentCVersion: newCversion}
     if (type === OpCode.createTTL) return {type, path, data: rec.data, acl, parentCVersion: newCversion, ttl}
     return {type: type as 1 | 15, path, data: rec.data, acl, ephemeral: mode.ephemeral, parentCVersion: newCversion}

@@ -84,6 +84,10 @@ export async function runZooKeeperStart(opts: RunOptions): Promise<number> {
   logger.info(`ZooKeeper server is serving on ${config.clientPortAddress}:${server.port} (standalone, dataDir ${config.dataDir})`)
   opts.onStarted?.(server)
   return await new Promise<number>((resolve) => {
+    void server.failed.then((e) => {
+      logger.error(`Unexpected exception, exiting abnormally: ${e.message}`)
+      resolve(1)
+    })
     if (opts.signals === false) return
     let stopping = false
     const onSignal = (sig: NodeJS.Signals) => {

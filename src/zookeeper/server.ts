@@ -247,10 +247,20 @@ export class ZooKeeperServer implements ZkCore {
     await writeSnapshot(this.snapDir, this.tree)
   }
 
+  /**
+   * The log cannot be written: like ZooKeeper, stop serving (nothing more can be acknowledged).
+   * `failed` resolves so that zookeeper-start exits non-zero.
+   */
   fatal(e: Error): void {
+    if (this.fatalError) return
     this.fatalError = e
-    for (const conn of [...this.connections]) conn.close('server failed')
+    this.resolveFailed(e)
+    void this.stop()
   }
+
+  private resolveFailed: (e: Error) => void = () => {}
+  /** Resolves with the error if the server stops because its log cannot be written. */
+  readonly failed: Promise<Error> = new Promise((resolve) => (this.resolveFailed = resolve))
 
   fourLetterWord(word: string, conn: Connection): string {
     return fourLetterWord(this, word, conn)

@@ -54,3 +54,29 @@ describe('ZooKeeperServer', () => {
     await zk.stop()
   })
 })
+
+describe('a log that cannot be written', () => {
+  test('stops the server: no write is acknowledged, clients are disconnected', async () => {
+    const zk = await startZooKeeper({captureLogs: true})
+    const {RawClient, worldAcl} = await import('./raw-client.js')
+    const {OpCode} = await import('../../src/protocol/zookeeper/generated/opcodes.js')
+    const c = await RawClient.connect(zk.port)
+    zk.server.txnLog.append = async () => {
+      throw new Error('EIO: i/o error, write')
+    }
+    let replied = false
+    void c
+      .request(OpCode.create, (w) => {
+        w.ustring('/never').buffer(null)
+        worldAcl(w)
+        w.int(0)
+      })
+      .then(() => (replied = true))
+    const err = await zk.server.failed
+    expect(err.message).toContain('EIO')
+    await c.whenClosed()
+    expect(replied).toBe(false)
+    expect(zk.logs.some((l) => l.includes('Severe unrecoverable error'))).toBe(true)
+    await zk.stop()
+  })
+})

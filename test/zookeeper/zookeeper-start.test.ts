@@ -29,8 +29,8 @@ function props(dir: string, extra = ''): string {
 }
 
 /** Starts the server; resolves with its port once it logs "binding to port". */
-function startServer(file: string): Promise<{child: ChildProcess; port: number; out: () => string}> {
-  const child = spawn(process.execPath, [BIN, 'zookeeper-start', file], {env: CLI_ENV})
+function startServer(file: string | string[]): Promise<{child: ChildProcess; port: number; out: () => string}> {
+  const child = spawn(process.execPath, [BIN, 'zookeeper-start', ...(Array.isArray(file) ? file : [file])], {env: CLI_ENV})
   children.push(child)
   let out = ''
   return new Promise((resolve, reject) => {
@@ -68,6 +68,16 @@ describe('zookeeper-start', () => {
     expect(out()).toContain('ZooKeeper server is serving on')
     const snaps = fs.readdirSync(path.join(dir, 'data', 'version-2')).filter((f) => f.startsWith('snapshot.'))
     expect(snaps).toContain(`snapshot.${r.zxid.toString(16)}`)
+  })
+
+  test('ZooKeeper\'s positional form (port dataDir tickTime) and --override', async () => {
+    const dir = tmp()
+    const {child, out} = await startServer(['0', path.join(dir, 'pos'), '250', '--override', 'clientPortAddress=127.0.0.1'])
+    expect(out()).toContain('Created server with tickTime 250 ms minSessionTimeout 500 ms')
+    expect(out()).toMatch(/binding to port \/127\.0\.0\.1:\d+/)
+    child.kill('SIGINT')
+    expect(await exited(child)).toBe(0)
+    expect(fs.existsSync(path.join(dir, 'pos', 'version-2', 'snapshot.0'))).toBe(true)
   })
 
   test('server.N lines: a clear error that only standalone runs, exit 2', async () => {

@@ -94,7 +94,7 @@ export function fixupAcl(acl: readonly ACL[], ids: readonly Id[]): ACL[] | null 
     else if (scheme === 'auth') {
       let valid = false
       for (const mine of ids) {
-        if (mine.scheme === 'ip') continue // the ip provider is not "authenticated"
+        if (mine.scheme === 'ip' || mine.scheme === 'super') continue // not "authenticated" providers
         valid = true
         push({perms: a.perms, id: {scheme: mine.scheme, id: mine.id}})
       }

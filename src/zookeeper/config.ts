@@ -45,6 +45,8 @@ export interface ZooKeeperConfig {
   extendedTypesEnabled: boolean
   containerCheckIntervalMs: number
   clientPortListenBacklog: number
+  /** DigestAuthenticationProvider.superDigest ("super:<base64 sha1>"): that digest is superuser. */
+  superDigest: string
   /** Requests a connection may have in flight before its socket stops being read. */
   maxOutstandingPerConnection: number
   clock?: Clock
@@ -77,6 +79,7 @@ export function defaultConfig(overrides: Partial<ZooKeeperConfig> = {}): ZooKeep
     extendedTypesEnabled: false,
     containerCheckIntervalMs: 60000,
     clientPortListenBacklog: -1,
+    superDigest: '',
     maxOutstandingPerConnection: 1000,
     raw: new Map(),
     ...overrides,
@@ -155,6 +158,9 @@ export function parseZooKeeperConfig(props: Map<string, string>): ZooKeeperConfi
   set('extendedTypesEnabled', bool(props, 'extendedTypesEnabled') ?? bool(props, 'zookeeper.extendedTypesEnabled'))
   set('containerCheckIntervalMs', int(props, 'znode.container.checkIntervalMs', 1))
   set('clientPortListenBacklog', int(props, 'clientPortListenBacklog'))
+  // ZooKeeper turns unknown keys into zookeeper.<key> system properties; this one matters here.
+  const sd = props.get('DigestAuthenticationProvider.superDigest') ?? props.get('zookeeper.DigestAuthenticationProvider.superDigest')
+  if (sd) o.superDigest = sd.trim()
   if (props.has('secureClientPort')) throw new ConfigError('secureClientPort (TLS) is not supported by this version of ktool')
   const cfg = defaultConfig(o)
   if (cfg.minSessionTimeout > cfg.maxSessionTimeout) {

@@ -80,3 +80,29 @@ describe('a log that cannot be written', () => {
     await zk.stop()
   })
 })
+
+describe('superDigest', () => {
+  test('the configured super digest passes every ACL', async () => {
+    const {createHash} = await import('node:crypto')
+    const superDigest = `super:${createHash('sha1').update('super:adminpw').digest('base64')}`
+    const cfg = parseZooKeeperConfig(new Map([['dataDir', '/unused'], ['DigestAuthenticationProvider.superDigest', superDigest]]))
+    expect(cfg.superDigest).toBe(superDigest)
+    const zk = await startZooKeeper({superDigest})
+    const {RawClient} = await import('./raw-client.js')
+    const {OpCode} = await import('../../src/protocol/zookeeper/generated/opcodes.js')
+    const owner = await RawClient.connect(zk.port)
+    await owner.request(OpCode.auth, (w) => w.int(0).ustring('digest').buffer(Buffer.from('alice:pw')), -4)
+    await owner.request(OpCode.create, (w) => {
+      w.ustring('/private').buffer(Buffer.from('p'))
+      w.int(1).int(31).ustring('auth').ustring('')
+      w.int(0)
+    })
+    const admin = await RawClient.connect(zk.port)
+    expect((await admin.request(OpCode.getData, (w) => w.ustring('/private').bool(false))).err).toBe(-102)
+    await admin.request(OpCode.auth, (w) => w.int(0).ustring('digest').buffer(Buffer.from('super:adminpw')), -4)
+    expect((await admin.request(OpCode.getData, (w) => w.ustring('/private').bool(false))).err).toBe(0)
+    owner.close()
+    admin.close()
+    await zk.stop()
+  })
+})

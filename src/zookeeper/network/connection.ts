@@ -252,6 +252,10 @@ export class Connection implements ReadContext, RequestOwner {
     if (scheme === 'digest') {
       const text = data.toString('utf8')
       if (text.includes(':')) id = {scheme: 'digest', id: digest(text)}
+      // The configured superDigest makes this identity a superuser (every ACL passes).
+      if (id && this.server.config.superDigest && id.id === this.server.config.superDigest) {
+        if (!this.authInfo.some((a) => a.scheme === 'super')) this.authInfo.push({scheme: 'super', id: id.id.split(':')[0]!})
+      }
     } else if (scheme === 'ip') {
       id = {scheme: 'ip', id: this.remoteIp}
     }

@@ -28,6 +28,18 @@ describe('broker network layer', () => {
     c.close()
   })
 
+  it('gives handlers that carry their own codec the same flexible versions as the generated index', async () => {
+    const {API_SPECS} = await import('../../src/protocol/kafka/generated/index.js')
+    const {loadHandlers} = await import('../../src/broker/handlers/registry.js')
+    const registry = await loadHandlers()
+    for (const {apiKey} of registry.versions()) {
+      const codec = registry.get(apiKey)!.codec
+      if (!codec) continue
+      const spec = API_SPECS.find((s) => s.apiKey === apiKey)!
+      expect([codec.name, codec.requestFlexibleMin, codec.responseFlexibleMin], `api ${apiKey}`).toEqual([spec.name, spec.requestFlexibleMin, spec.responseFlexibleMin])
+    }
+  })
+
   it('answers ApiVersions above its version with a v0 UNSUPPORTED_VERSION response listing versions', async () => {
     const c = await WireClient.connect(b.port)
     const {bytes} = c.frame(18, 3, {clientSoftwareName: 'x', clientSoftwareVersion: '1'})

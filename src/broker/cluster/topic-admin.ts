@@ -21,6 +21,12 @@ export const E = {
   UNKNOWN_TOPIC_ID: 100,
 } as const
 
+/**
+ * ktool's own ceiling on partitions per topic (Kafka has none, and would try to assign two billion
+ * partitions when asked): a request above it gets INVALID_PARTITIONS instead of exhausting memory.
+ */
+export const MAX_PARTITIONS = 100_000
+
 export class TopicError extends Error {
   constructor(readonly errorCode: number, message: string) {
     super(message)
@@ -62,6 +68,7 @@ export class TopicAdmin {
       if (spec.numPartitions !== -1 || spec.replicationFactor !== -1) {
         throw new TopicError(E.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.')
       }
+      if (spec.assignments.length > MAX_PARTITIONS) throw new TopicError(E.INVALID_PARTITIONS, `Number of partitions ${spec.assignments.length} is above this broker's limit of ${MAX_PARTITIONS}.`)
       const sorted = [...spec.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex)
       sorted.forEach((a, i) => {
         if (a.partitionIndex !== i) throw new TopicError(E.INVALID_REPLICA_ASSIGNMENT, 'Partitions should be a consecutive 0-based integer sequence')
@@ -75,6 +82,7 @@ export class TopicAdmin {
       const partitions = spec.numPartitions === -1 ? this.config.numPartitions : spec.numPartitions
       const rf = spec.replicationFactor === -1 ? this.config.defaultReplicationFactor : spec.replicationFactor
       if (partitions <= 0) throw new TopicError(E.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.')
+      if (partitions > MAX_PARTITIONS) throw new TopicError(E.INVALID_PARTITIONS, `Number of partitions ${partitions} is above this broker's limit of ${MAX_PARTITIONS}.`)
       if (rf <= 0) throw new TopicError(E.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.')
       if (rf > brokers.length) throw new TopicError(E.INVALID_REPLICATION_FACTOR, `Replication factor: ${rf} larger than available brokers: ${brokers.length}.`)
       assignment = Array.from({length: partitions}, (_, p) => Array.from({length: rf}, (_, r) => brokers[(p + r) % brokers.length]!))
@@ -121,6 +129,7 @@ export class TopicAdmin {
     const current = topic.partitions.length
     if (count < current) throw new TopicError(E.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${count}.`)
     if (count === current) throw new TopicError(E.INVALID_PARTITIONS, `Topic already has ${current} partitions.`)
+    if (count > MAX_PARTITIONS) throw new TopicError(E.INVALID_PARTITIONS, `Number of partitions ${count} is above this broker's limit of ${MAX_PARTITIONS}.`)
     const brokers = this.metadata.brokers().map((b) => b.id)
     const rf = topic.partitions[0]?.replicas.length ?? 1
     let added: number[][]

@@ -6,6 +6,8 @@
 // Idempotent batches (producer id >= 0) are checked inside the partition's append turn against the
 // producer state (see producer-state.ts); a duplicate is answered with its original offsets.
 // Transactional batches need the transaction coordinator (later): INVALID_TXN_STATE.
+import {decodeProduceRequest} from '../../protocol/kafka/generated/produce-request.js'
+import {encodeProduceResponse} from '../../protocol/kafka/generated/produce-response.js'
 import type {ProduceRequest} from '../../protocol/kafka/generated/produce-request.js'
 import type {ProduceResponse, ProduceResponsePartitionProduceResponse as PartitionProduceResponse} from '../../protocol/kafka/generated/produce-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -67,6 +69,7 @@ function failed(partitionIndex: number, errorCode: number, message: string | nul
 
 export default defineHandler<ProduceRequest, Loose<ProduceResponse> | typeof NO_RESPONSE>({
   apiKey: 0,
+  codec: {name: 'Produce', requestFlexibleMin: 9, responseFlexibleMin: 9, decodeRequest: decodeProduceRequest, encodeResponse: encodeProduceResponse},
   minVersion: 3,
   maxVersion: 11,
   async handle(ctx, request) {

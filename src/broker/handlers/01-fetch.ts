@@ -9,6 +9,8 @@
 //   full requests; an incremental request for a session id we never gave out gets
 //   FETCH_SESSION_ID_NOT_FOUND.
 // - v13+ names topics by id; an unknown id gets UNKNOWN_TOPIC_ID.
+import {decodeFetchRequest} from '../../protocol/kafka/generated/fetch-request.js'
+import {encodeFetchResponse as encodeGeneratedFetchResponse} from '../../protocol/kafka/generated/fetch-response.js'
 import type {FetchRequest} from '../../protocol/kafka/generated/fetch-request.js'
 import {defineHandler, RawResponse} from './context.js'
 import {runtime, type BrokerRuntime} from '../runtime.js'
@@ -101,6 +103,7 @@ const EMPTY = Buffer.alloc(0)
 
 export default defineHandler<FetchRequest, RawResponse>({
   apiKey: 1,
+  codec: {name: 'Fetch', requestFlexibleMin: 12, responseFlexibleMin: 12, decodeRequest: decodeFetchRequest, encodeResponse: encodeGeneratedFetchResponse},
   minVersion: 4,
   maxVersion: 17,
   async handle(ctx, request, version) {

@@ -2,6 +2,8 @@
 // read_committed), max timestamp (-3, v7+), earliest local (-4, v8+; no tiered storage, so the log
 // start), earliest tiered (-5, v9; none: -1), and by timestamp (the first offset whose batch has a
 // timestamp >= the one asked). v0 answers with the old offsets array.
+import {decodeListOffsetsRequest} from '../../protocol/kafka/generated/list-offsets-request.js'
+import {encodeListOffsetsResponse} from '../../protocol/kafka/generated/list-offsets-response.js'
 import type {ListOffsetsRequest} from '../../protocol/kafka/generated/list-offsets-request.js'
 import type {ListOffsetsResponse, ListOffsetsResponseListOffsetsPartitionResponse as ListOffsetsPartitionResponse} from '../../protocol/kafka/generated/list-offsets-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -19,6 +21,7 @@ const UNKNOWN_SERVER_ERROR = -1
 
 export default defineHandler<ListOffsetsRequest, Loose<ListOffsetsResponse>>({
   apiKey: 2,
+  codec: {name: 'ListOffsets', requestFlexibleMin: 6, responseFlexibleMin: 6, decodeRequest: decodeListOffsetsRequest, encodeResponse: encodeListOffsetsResponse},
   minVersion: 0,
   maxVersion: 9,
   async handle(ctx, request, version) {

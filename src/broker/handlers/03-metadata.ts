@@ -3,6 +3,8 @@
 // such a first request with LEADER_NOT_AVAILABLE while the controller elects leaders, but here
 // creation is synchronous, so the new topic comes back ready. v10+ may name topics by id.
 // Authorized operations (v8+) are "everything" since there is no authorizer.
+import {decodeMetadataRequest} from '../../protocol/kafka/generated/metadata-request.js'
+import {encodeMetadataResponse} from '../../protocol/kafka/generated/metadata-response.js'
 import type {MetadataRequest} from '../../protocol/kafka/generated/metadata-request.js'
 import type {MetadataResponse, MetadataResponseTopic} from '../../protocol/kafka/generated/metadata-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -58,6 +60,7 @@ async function resolveByName(rt: BrokerRuntime, name: string, autoCreate: boolea
 
 export default defineHandler<MetadataRequest, Loose<MetadataResponse>>({
   apiKey: 3,
+  codec: {name: 'Metadata', requestFlexibleMin: 9, responseFlexibleMin: 9, decodeRequest: decodeMetadataRequest, encodeResponse: encodeMetadataResponse},
   minVersion: 0,
   maxVersion: 12,
   async handle(ctx, request, version) {

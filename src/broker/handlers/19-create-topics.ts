@@ -1,6 +1,8 @@
 // CreateTopics v0-7, validateOnly (v1+) included. numPartitions / replicationFactor -1 (v4+) take
 // the broker defaults. v5+ returns the created topic's partition count, replication factor and its
 // effective configs; v7 its topic id.
+import {decodeCreateTopicsRequest} from '../../protocol/kafka/generated/create-topics-request.js'
+import {encodeCreateTopicsResponse} from '../../protocol/kafka/generated/create-topics-response.js'
 import type {CreateTopicsRequest} from '../../protocol/kafka/generated/create-topics-request.js'
 import type {CreateTopicsResponse, CreateTopicsResponseCreatableTopicResult as CreatableTopicResult} from '../../protocol/kafka/generated/create-topics-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -14,6 +16,7 @@ const UNKNOWN_SERVER_ERROR = -1
 
 export default defineHandler<CreateTopicsRequest, Loose<CreateTopicsResponse>>({
   apiKey: 19,
+  codec: {name: 'CreateTopics', requestFlexibleMin: 5, responseFlexibleMin: 5, decodeRequest: decodeCreateTopicsRequest, encodeResponse: encodeCreateTopicsResponse},
   minVersion: 0,
   maxVersion: 7,
   async handle(ctx, request, version) {

@@ -1,6 +1,8 @@
 // DeleteTopics v0-6. v6 may name topics by id. Deletion is immediate here (Kafka's controller
 // marks the topic under /admin/delete_topics and deletes it asynchronously); the partition
 // directories are renamed to `-delete` and removed in the background by the log manager.
+import {decodeDeleteTopicsRequest} from '../../protocol/kafka/generated/delete-topics-request.js'
+import {encodeDeleteTopicsResponse} from '../../protocol/kafka/generated/delete-topics-response.js'
 import type {DeleteTopicsRequest} from '../../protocol/kafka/generated/delete-topics-request.js'
 import type {DeleteTopicsResponse, DeleteTopicsResponseDeletableTopicResult as DeletableTopicResult} from '../../protocol/kafka/generated/delete-topics-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -14,6 +16,7 @@ const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
 export default defineHandler<DeleteTopicsRequest, Loose<DeleteTopicsResponse>>({
   apiKey: 20,
+  codec: {name: 'DeleteTopics', requestFlexibleMin: 4, responseFlexibleMin: 4, decodeRequest: decodeDeleteTopicsRequest, encodeResponse: encodeDeleteTopicsResponse},
   minVersion: 0,
   maxVersion: 6,
   async handle(ctx, request, version) {

@@ -1,5 +1,7 @@
 // DeleteRecords v0-2: moves the log start offset forward (offset -1 = the high watermark); whole
 // segments below it are removed by retention later. Returns the new low watermark.
+import {decodeDeleteRecordsRequest} from '../../protocol/kafka/generated/delete-records-request.js'
+import {encodeDeleteRecordsResponse} from '../../protocol/kafka/generated/delete-records-response.js'
 import type {DeleteRecordsRequest} from '../../protocol/kafka/generated/delete-records-request.js'
 import type {DeleteRecordsResponse, DeleteRecordsResponseDeleteRecordsPartitionResult as DeleteRecordsPartitionResult} from '../../protocol/kafka/generated/delete-records-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -12,6 +14,7 @@ const UNKNOWN_SERVER_ERROR = -1
 
 export default defineHandler<DeleteRecordsRequest, Loose<DeleteRecordsResponse>>({
   apiKey: 21,
+  codec: {name: 'DeleteRecords', requestFlexibleMin: 2, responseFlexibleMin: 2, decodeRequest: decodeDeleteRecordsRequest, encodeResponse: encodeDeleteRecordsResponse},
   minVersion: 0,
   maxVersion: 2,
   async handle(ctx, request) {

@@ -1,6 +1,8 @@
 // InitProducerId v0-5 for idempotent producers (no transactional id). A transactional id needs the
 // transaction coordinator, which this broker does not have yet: COORDINATOR_NOT_AVAILABLE, as a
 // Kafka cluster whose __transaction_state cannot be created answers.
+import {decodeInitProducerIdRequest} from '../../protocol/kafka/generated/init-producer-id-request.js'
+import {encodeInitProducerIdResponse} from '../../protocol/kafka/generated/init-producer-id-response.js'
 import type {InitProducerIdRequest} from '../../protocol/kafka/generated/init-producer-id-request.js'
 import type {InitProducerIdResponse} from '../../protocol/kafka/generated/init-producer-id-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -11,6 +13,7 @@ const COORDINATOR_NOT_AVAILABLE = 15
 
 export default defineHandler<InitProducerIdRequest, Loose<InitProducerIdResponse>>({
   apiKey: 22,
+  codec: {name: 'InitProducerId', requestFlexibleMin: 2, responseFlexibleMin: 2, decodeRequest: decodeInitProducerIdRequest, encodeResponse: encodeInitProducerIdResponse},
   minVersion: 0,
   maxVersion: 5,
   async handle(ctx, request, version) {

@@ -1,5 +1,7 @@
 // OffsetForLeaderEpoch v0-4: the end offset of the requested leader epoch, from the partition's
 // leader-epoch cache (consumers use it to detect log truncation after a leader change).
+import {decodeOffsetForLeaderEpochRequest} from '../../protocol/kafka/generated/offset-for-leader-epoch-request.js'
+import {encodeOffsetForLeaderEpochResponse} from '../../protocol/kafka/generated/offset-for-leader-epoch-response.js'
 import type {OffsetForLeaderEpochRequest} from '../../protocol/kafka/generated/offset-for-leader-epoch-request.js'
 import type {OffsetForLeaderEpochResponse, OffsetForLeaderEpochResponseEpochEndOffset as EpochEndOffset} from '../../protocol/kafka/generated/offset-for-leader-epoch-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -9,6 +11,7 @@ import {accessPartition} from '../partition-access.js'
 
 export default defineHandler<OffsetForLeaderEpochRequest, Loose<OffsetForLeaderEpochResponse>>({
   apiKey: 23,
+  codec: {name: 'OffsetForLeaderEpoch', requestFlexibleMin: 4, responseFlexibleMin: 4, decodeRequest: decodeOffsetForLeaderEpochRequest, encodeResponse: encodeOffsetForLeaderEpochResponse},
   minVersion: 0,
   maxVersion: 4,
   handle(ctx, request, version) {

@@ -2,6 +2,8 @@
 // asked, synonyms: the topic override, then the server.properties keys, then Kafka's default) and
 // for this broker (its server.properties keys and defaults, all read-only: nothing here is
 // dynamically updatable yet). Broker loggers (type 8) are not supported: an empty result.
+import {decodeDescribeConfigsRequest} from '../../protocol/kafka/generated/describe-configs-request.js'
+import {encodeDescribeConfigsResponse} from '../../protocol/kafka/generated/describe-configs-response.js'
 import type {DescribeConfigsRequest} from '../../protocol/kafka/generated/describe-configs-request.js'
 import type {DescribeConfigsResponse, DescribeConfigsResponseDescribeConfigsResult as DescribeConfigsResult, DescribeConfigsResponseDescribeConfigsResourceResult as DescribeConfigsResourceResult} from '../../protocol/kafka/generated/describe-configs-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -64,6 +66,7 @@ function brokerConfigs(rt: BrokerRuntime, includeSynonyms: boolean, version: num
 
 export default defineHandler<DescribeConfigsRequest, Loose<DescribeConfigsResponse>>({
   apiKey: 32,
+  codec: {name: 'DescribeConfigs', requestFlexibleMin: 4, responseFlexibleMin: 4, decodeRequest: decodeDescribeConfigsRequest, encodeResponse: encodeDescribeConfigsResponse},
   minVersion: 0,
   maxVersion: 4,
   handle(ctx, request, version) {

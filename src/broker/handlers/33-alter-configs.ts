@@ -1,5 +1,7 @@
 // AlterConfigs v0-2: replaces a topic's whole set of overrides (keys not named go back to their
 // defaults), validateOnly included. Broker resources are read-only here.
+import {decodeAlterConfigsRequest} from '../../protocol/kafka/generated/alter-configs-request.js'
+import {encodeAlterConfigsResponse} from '../../protocol/kafka/generated/alter-configs-response.js'
 import type {AlterConfigsRequest} from '../../protocol/kafka/generated/alter-configs-request.js'
 import type {AlterConfigsResponse} from '../../protocol/kafka/generated/alter-configs-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -9,6 +11,7 @@ import {changeConfigs} from '../topic-config-change.js'
 
 export default defineHandler<AlterConfigsRequest, Loose<AlterConfigsResponse>>({
   apiKey: 33,
+  codec: {name: 'AlterConfigs', requestFlexibleMin: 2, responseFlexibleMin: 2, decodeRequest: decodeAlterConfigsRequest, encodeResponse: encodeAlterConfigsResponse},
   minVersion: 0,
   maxVersion: 2,
   async handle(ctx, request) {

@@ -1,5 +1,7 @@
 // DescribeLogDirs v0-4: per log dir, its partitions with their size in bytes (offset lag 0: this
 // broker leads every partition it holds); v4 adds total and usable bytes of the file system.
+import {decodeDescribeLogDirsRequest} from '../../protocol/kafka/generated/describe-log-dirs-request.js'
+import {encodeDescribeLogDirsResponse} from '../../protocol/kafka/generated/describe-log-dirs-response.js'
 import {statfsSync} from 'node:fs'
 import type {DescribeLogDirsRequest} from '../../protocol/kafka/generated/describe-log-dirs-request.js'
 import type {DescribeLogDirsResponse, DescribeLogDirsResponseDescribeLogDirsResult as DescribeLogDirsResult} from '../../protocol/kafka/generated/describe-log-dirs-response.js'
@@ -9,6 +11,7 @@ import {runtime} from '../runtime.js'
 
 export default defineHandler<DescribeLogDirsRequest, Loose<DescribeLogDirsResponse>>({
   apiKey: 35,
+  codec: {name: 'DescribeLogDirs', requestFlexibleMin: 2, responseFlexibleMin: 2, decodeRequest: decodeDescribeLogDirsRequest, encodeResponse: encodeDescribeLogDirsResponse},
   minVersion: 0,
   maxVersion: 4,
   handle(ctx, request) {

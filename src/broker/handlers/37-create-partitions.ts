@@ -1,5 +1,7 @@
 // CreatePartitions v0-3, validateOnly included. Explicit assignments name the replicas of each new
 // partition; otherwise they are spread over the brokers like Kafka's round-robin assignment.
+import {decodeCreatePartitionsRequest} from '../../protocol/kafka/generated/create-partitions-request.js'
+import {encodeCreatePartitionsResponse} from '../../protocol/kafka/generated/create-partitions-response.js'
 import type {CreatePartitionsRequest} from '../../protocol/kafka/generated/create-partitions-request.js'
 import type {CreatePartitionsResponse, CreatePartitionsResponseCreatePartitionsTopicResult as CreatePartitionsTopicResult} from '../../protocol/kafka/generated/create-partitions-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -12,6 +14,7 @@ const UNKNOWN_SERVER_ERROR = -1
 
 export default defineHandler<CreatePartitionsRequest, Loose<CreatePartitionsResponse>>({
   apiKey: 37,
+  codec: {name: 'CreatePartitions', requestFlexibleMin: 2, responseFlexibleMin: 2, decodeRequest: decodeCreatePartitionsRequest, encodeResponse: encodeCreatePartitionsResponse},
   minVersion: 0,
   maxVersion: 3,
   async handle(ctx, request) {

@@ -1,5 +1,7 @@
 // IncrementalAlterConfigs v0-1: SET (0), DELETE (1), APPEND (2), SUBTRACT (3) per topic config key,
 // validateOnly included. Broker resources are read-only here.
+import {decodeIncrementalAlterConfigsRequest} from '../../protocol/kafka/generated/incremental-alter-configs-request.js'
+import {encodeIncrementalAlterConfigsResponse} from '../../protocol/kafka/generated/incremental-alter-configs-response.js'
 import type {IncrementalAlterConfigsRequest} from '../../protocol/kafka/generated/incremental-alter-configs-request.js'
 import type {IncrementalAlterConfigsResponse} from '../../protocol/kafka/generated/incremental-alter-configs-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -12,6 +14,7 @@ const INVALID_REQUEST = 42
 
 export default defineHandler<IncrementalAlterConfigsRequest, Loose<IncrementalAlterConfigsResponse>>({
   apiKey: 44,
+  codec: {name: 'IncrementalAlterConfigs', requestFlexibleMin: 1, responseFlexibleMin: 1, decodeRequest: decodeIncrementalAlterConfigsRequest, encodeResponse: encodeIncrementalAlterConfigsResponse},
   minVersion: 0,
   maxVersion: 1,
   async handle(ctx, request) {

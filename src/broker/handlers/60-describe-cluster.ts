@@ -1,5 +1,7 @@
 // DescribeCluster v0-1 (used by Java's Admin.describeCluster). EndpointType 1 = brokers; 2
 // (controllers, KRaft) is answered with UNSUPPORTED_ENDPOINT_TYPE like a ZooKeeper-mode broker.
+import {decodeDescribeClusterRequest} from '../../protocol/kafka/generated/describe-cluster-request.js'
+import {encodeDescribeClusterResponse} from '../../protocol/kafka/generated/describe-cluster-response.js'
 import type {DescribeClusterRequest} from '../../protocol/kafka/generated/describe-cluster-request.js'
 import type {DescribeClusterResponse} from '../../protocol/kafka/generated/describe-cluster-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
@@ -12,6 +14,7 @@ const ALL_CLUSTER_OPERATIONS = (1 << 4) | (1 << 5) | (1 << 7) | (1 << 8) | (1 <<
 
 export default defineHandler<DescribeClusterRequest, Loose<DescribeClusterResponse>>({
   apiKey: 60,
+  codec: {name: 'DescribeCluster', requestFlexibleMin: 0, responseFlexibleMin: 0, decodeRequest: decodeDescribeClusterRequest, encodeResponse: encodeDescribeClusterResponse},
   minVersion: 0,
   maxVersion: 1,
   handle(ctx, request, version) {

@@ -67,9 +67,25 @@ export class RawResponse {
   constructor(readonly chunks: Buffer[]) {}
 }
 
+/**
+ * The codec of a handler's API. Optional: without it the dispatcher loads the generated API index
+ * (every message module) the first time the API is used. Handlers on the start-up path carry
+ * their own so that a broker starts without loading ~190 codec modules.
+ */
+export interface HandlerCodec {
+  name: string
+  requestFlexibleMin: number
+  responseFlexibleMin: number
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  decodeRequest(r: import('../../protocol/kafka/reader.js').Reader, version: number): any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  encodeResponse(w: import('../../protocol/kafka/writer.js').Writer, v: any, version: number): void
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Handler<Req = any, Res = any> {
   readonly apiKey: number
+  readonly codec?: HandlerCodec
   readonly minVersion: number
   readonly maxVersion: number
   /**

@@ -10,14 +10,22 @@
 import {Reader} from '../../protocol/kafka/reader.js'
 import {Writer} from '../../protocol/kafka/writer.js'
 import {ProtocolError} from '../../protocol/kafka/protocol-error.js'
-import {apiSpec} from '../../protocol/kafka/generated/index.js'
-import type {BrokerContext, ConnectionInfo, HandlerContext, RequestHeader} from '../handlers/context.js'
+import type {BrokerContext, ConnectionInfo, Handler, HandlerCodec, HandlerContext, RequestHeader} from '../handlers/context.js'
 import {NO_RESPONSE, RawResponse} from '../handlers/context.js'
 import type {HandlerRegistry} from '../handlers/registry.js'
 import {FrameError, type Dispatcher} from './connection.js'
 
 const API_VERSIONS = 18
 const UNSUPPORTED_VERSION = 35
+
+type Codec = HandlerCodec
+// The generated API index imports every message module (~150 ms, ~15 MB): loaded only when a
+// handler without its own codec is first used.
+let index: Promise<(apiKey: number) => Codec | undefined> | undefined
+function loadIndex(): Promise<(apiKey: number) => Codec | undefined> {
+  index ??= import('../../protocol/kafka/generated/index.js').then((m) => m.apiSpec)
+  return index
+}
 
 export class RequestDispatcher implements Dispatcher {
   constructor(
@@ -31,15 +39,26 @@ export class RequestDispatcher implements Dispatcher {
     const apiVersion = frame.readInt16BE(2)
     const correlationId = frame.readInt32BE(4)
     const handler = this.registry.get(apiKey)
-    const spec = apiSpec(apiKey)
     if (apiKey === API_VERSIONS && handler && apiVersion > handler.maxVersion) {
       return [this.unsupportedApiVersions(correlationId)]
     }
-    if (!handler || !spec) throw new FrameError(`unknown or unsupported API key ${apiKey} (version ${apiVersion})`)
+    if (!handler) throw new FrameError(`unknown or unsupported API key ${apiKey} (version ${apiVersion})`)
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
-      throw new FrameError(`unsupported version ${apiVersion} of API ${spec.name} (key ${apiKey}); supported ${handler.minVersion}-${handler.maxVersion}`)
+      throw new FrameError(`unsupported version ${apiVersion} of API key ${apiKey}; supported ${handler.minVersion}-${handler.maxVersion}`)
     }
+    const spec = handler.codec ?? this.codecs.get(apiKey)
+    if (spec) return this.run(handler, spec, frame, conn, apiKey, apiVersion, correlationId)
+    return loadIndex().then((find) => {
+      const found = find(apiKey)
+      if (!found) throw new FrameError(`no codec for API key ${apiKey}`)
+      this.codecs.set(apiKey, found)
+      return this.run(handler, found, frame, conn, apiKey, apiVersion, correlationId)
+    })
+  }
 
+  private readonly codecs = new Map<number, Codec>()
+
+  private run(handler: Handler, spec: Codec, frame: Buffer, conn: ConnectionInfo, apiKey: number, apiVersion: number, correlationId: number): Promise<Buffer[] | null> | Buffer[] | null {
     const reader = new Reader(frame, 8)
     let header: RequestHeader
     let request: unknown
@@ -63,7 +82,7 @@ export class RequestDispatcher implements Dispatcher {
     return this.encode(spec, apiKey, apiVersion, correlationId, result)
   }
 
-  private encode(spec: NonNullable<ReturnType<typeof apiSpec>>, apiKey: number, version: number, correlationId: number, value: unknown): Buffer[] | null {
+  private encode(spec: Codec, apiKey: number, version: number, correlationId: number, value: unknown): Buffer[] | null {
     if (value === NO_RESPONSE) return null
     const flexibleHeader = apiKey !== API_VERSIONS && spec.responseFlexibleMin >= 0 && version >= spec.responseFlexibleMin
     const headerSize = flexibleHeader ? 5 : 4

@@ -1,4 +1,5 @@
 // Every operation node-zookeeper-client sends, against the in-process server.
+import fs from 'node:fs'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {startZooKeeper, type StartedZooKeeper} from '../helpers/zookeeper.js'
 import {call, closeClient, code, connectClient, zookeeper, type ZkClient} from './client.js'
@@ -160,3 +161,27 @@ import {createHash} from 'node:crypto'
 function require_digest(up: string): string {
   return `${up.split(':')[0]}:${createHash('sha1').update(up).digest('base64')}`
 }
+
+describe('server restart', () => {
+  test('node-zookeeper-client reconnects to the restarted server and keeps its session and ephemerals', async () => {
+    const first = await startZooKeeper()
+    const port = first.port
+    const client = await connectClient(first.connectString, {sessionTimeout: 10000, retries: 1000})
+    const sid = client.getSessionId().toString('hex')
+    await call((cb) => client.create('/survivor', null, ACL.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL, cb))
+    await first.stop({keepData: true})
+    const second = await startZooKeeper({dataDir: first.dataDir, clientPort: port})
+    try {
+      const stat = await call<any>((cb) => client.exists('/survivor', cb))
+      expect(stat).not.toBeNull()
+      expect(client.getSessionId().toString('hex')).toBe(sid)
+      await closeClient(client)
+      const other2 = await connectClient(second.connectString)
+      expect(await call((cb) => other2.exists('/survivor', cb))).toBeNull()
+      await closeClient(other2)
+    } finally {
+      await second.stop()
+      fs.rmSync(first.dataDir, {recursive: true, force: true})
+    }
+  })
+})

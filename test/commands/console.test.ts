@@ -73,6 +73,15 @@ describe('console-producer and console-consumer', () => {
     expect(r.stderr).toContain("Can't simultaneously specify --from-beginning and 'auto.offset.reset=latest', please remove one option")
   })
 
+  it('with --group commits only what it printed (kafkajs group member)', async () => {
+    let r = await ktool(['console-consumer', '--bootstrap-server', b.bootstrap, '--topic', 'fmt', '--group', 'cg', '--from-beginning', '--max-messages', '2'])
+    expect(r).toMatchObject({status: 0, stdout: 'first\n\n', stderr: 'Processed a total of 2 messages\n'})
+    r = await ktool(['consumer-groups', '--bootstrap-server', b.bootstrap, '--describe', '--group', 'cg'])
+    expect(r.stdout.split('\n')[2]).toMatch(/^cg {14}fmt {13}0 {10}2 {15}3 {15}1 {15}- {15}- {15}-$/)
+    r = await ktool(['console-consumer', '--bootstrap-server', b.bootstrap, '--topic', 'fmt', '--group', 'cg', '--max-messages', '1'])
+    expect(r.stdout).toBe('third\n')
+  })
+
   it('exits 130 on SIGINT with the total line', async () => {
     const child = spawn(process.execPath, [BIN, 'console-consumer', '--bootstrap-server', b.bootstrap, '--topic', 'fmt', '--from-beginning'], {env: CLI_ENV})
     let out = ''

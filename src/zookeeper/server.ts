@@ -35,7 +35,20 @@ export class ServerStartError extends Error {
   }
 }
 
+// Server states and transitions (checked in setState):
+//   NEW       constructed                                        -> STARTING, STOPPED
+//   STARTING  restoring the data dir, binding the port           -> RUNNING, STOPPING, STOPPED
+//   RUNNING   serving                                            -> STOPPING
+//   STOPPING  draining the pipeline, closing, final snapshot     -> STOPPED
+//   STOPPED   (final)
 type ServerState = 'NEW' | 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED'
+const SERVER_TRANSITIONS: Record<ServerState, ServerState[]> = {
+  NEW: ['STARTING', 'STOPPED'],
+  STARTING: ['RUNNING', 'STOPPING', 'STOPPED'],
+  RUNNING: ['STOPPING'],
+  STOPPING: ['STOPPED'],
+  STOPPED: [],
+}
 
 export class ZooKeeperServer implements ZkCore {
   readonly config: ZooKeeperConfig
@@ -52,6 +65,12 @@ export class ZooKeeperServer implements ZkCore {
   readonly snapDir: string
   readonly logDir: string
   state: ServerState = 'NEW'
+  private stopping: Promise<void> | null = null
+
+  private setState(next: ServerState): void {
+    if (!SERVER_TRANSITIONS[this.state].includes(next)) throw new Error(`ZooKeeper server: illegal transition ${this.state} -> ${next}`)
+    this.state = next
+  }
   private listener: Server | null = null
   private zxid = 0
   private perIp = new Map<string, number>()
@@ -90,7 +109,7 @@ export class ZooKeeperServer implements ZkCore {
 
   async start(): Promise<void> {
     if (this.state !== 'NEW') throw new Error(`cannot start a server that is ${this.state}`)
-    this.state = 'STARTING'
+    this.setState('STARTING')
     const c = this.config
     this.logger.info(`Server environment:zookeeper.version=${(await import('./four-letter/version.js')).ZK_VERSION}`)
     for (const dir of [this.snapDir, this.logDir]) {
@@ -98,7 +117,7 @@ export class ZooKeeperServer implements ZkCore {
         mkdirSync(dir, {recursive: true})
         accessSync(dir, fsConstants.W_OK)
       } catch (e) {
-        this.state = 'STOPPED'
+        this.setState('STOPPED')
         throw new ServerStartError(`Unable to access datadir, exiting abnormally: ${dir}: ${(e as Error).message}`, 3)
       }
     }
@@ -120,7 +139,7 @@ export class ZooKeeperServer implements ZkCore {
       // e.g. EADDRINUSE: leave nothing running, so the caller may retry on another port.
       this.sessions.stop()
       await this.startupSnapshot
-      this.state = 'STOPPED'
+      this.setState('STOPPED')
       throw e
     }
     this.scheduleContainerCheck()
@@ -136,7 +155,7 @@ export class ZooKeeperServer implements ZkCore {
         throw new ServerStartError(`Unable to start AdminServer, exiting abnormally: ${(e as Error).message}`, 4)
       }
     }
-    this.state = 'RUNNING'
+    this.setState('RUNNING')
   }
 
   private listen(): Promise<void> {
@@ -144,10 +163,7 @@ export class ZooKeeperServer implements ZkCore {
     const server = createServer({allowHalfOpen: false}, (socket) => this.accept(socket))
     this.listener = server
     return new Promise((resolve, reject) => {
-      server.once('error', (e) => {
-        this.state = 'STOPPED'
-        reject(e)
-      })
+      server.once('error', (e) => reject(e))
       const backlog = c.clientPortListenBacklog > 0 ? c.clientPortListenBacklog : undefined
       server.listen({port: c.clientPort, host: c.clientPortAddress, backlog}, () => {
         server.removeAllListeners('error')
@@ -266,12 +282,16 @@ export class ZooKeeperServer implements ZkCore {
     return fourLetterWord(this, word, conn)
   }
 
-  async stop(): Promise<void> {
-    if (this.state === 'STOPPED' || this.state === 'STOPPING' || this.state === 'NEW') {
-      this.state = 'STOPPED'
-      return
-    }
-    this.state = 'STOPPING'
+  /** Idempotent: concurrent callers (a signal, a log failure) share one shutdown. */
+  stop(): Promise<void> {
+    if (this.state === 'NEW') this.setState('STOPPED')
+    if (this.state === 'STOPPED') return Promise.resolve()
+    this.stopping ??= this.shutdown()
+    return this.stopping
+  }
+
+  private async shutdown(): Promise<void> {
+    this.setState('STOPPING')
     this.logger.info('shutting down')
     for (const t of this.timers) t.cancel()
     this.sessions.stop()
@@ -284,7 +304,7 @@ export class ZooKeeperServer implements ZkCore {
     await this.txnLog.close()
     await this.startupSnapshot
     if (!this.fatalError && this.tree.lastProcessedZxid !== this.lastSnapshotZxid) await this.takeSnapshot().catch((e) => this.logger.error(`snapshot on shutdown failed: ${(e as Error).message}`))
-    this.state = 'STOPPED'
+    this.setState('STOPPED')
     this.logger.info('ZooKeeper server stopped')
   }
 }

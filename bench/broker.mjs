@@ -65,6 +65,16 @@ function metadataOnce(port) {
   })
 }
 
+/** CPU seconds (user + system) the broker process has used so far. */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+
 function time(cmd, argv, opts = {}) {
   const t0 = process.hrtime.bigint()
   const r = spawnSync(cmd, argv, {maxBuffer: 1 << 30, ...opts})
@@ -94,8 +104,8 @@ async function loopbackToFile(file) {
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US')
 const results = []
-const report = (what, records, bytes, ms) => {
-  const line = `${what.padEnd(34)} ${fmt(records / (ms / 1000)).padStart(12)} rec/s ${(bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(8)} MB/s  (${(ms / 1000).toFixed(2)} s)`
+const report = (what, records, bytes, ms, extra = '') => {
+  const line = `${what.padEnd(34)} ${fmt(records / (ms / 1000)).padStart(12)} rec/s ${(bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(8)} MB/s  (${(ms / 1000).toFixed(2)} s${extra ? ', ' + extra : ''})`
   results.push(line)
   console.log(line)
 }
@@ -127,12 +137,19 @@ try {
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(broker.pid))), 100)
   const bootstrap = `127.0.0.1:${port}`
   // kcat reads its input file before producing, so the figure is the producer's, not the disk's.
+  let cpu = cpuSeconds(broker.pid)
+  const cpuUsed = () => {
+    const now = cpuSeconds(broker.pid)
+    const used = now - cpu
+    cpu = now
+    return `broker CPU ${used.toFixed(2)} s`
+  }
   const p = time('kcat', ['-b', bootstrap, '-P', '-t', 'bench', '-l', input, '-X', 'batch.num.messages=10000', '-X', 'linger.ms=5'])
-  report('kcat produce', N, bytes, p.ms)
+  report('kcat produce', N, bytes, p.ms, cpuUsed())
   const c = time('kcat', ['-b', bootstrap, '-C', '-t', 'bench', '-o', 'beginning', '-e', '-q', '-f', '%s\n'])
   const got = c.r.stdout.length
   if (got !== bytes) console.log(`!! consumed ${got} bytes, expected ${bytes}`)
-  report('kcat consume', N, bytes, c.ms)
+  report('kcat consume', N, bytes, c.ms, cpuUsed())
 
   const {default: kafkajs} = await import('kafkajs')
   const kafka = new kafkajs.Kafka({brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING})
@@ -141,9 +158,10 @@ try {
   const K = Math.min(N, 500_000)
   const value = Buffer.alloc(RECORD, 'y')
   const batch = Array.from({length: 5_000}, () => ({value}))
+  cpuUsed()
   const k0 = process.hrtime.bigint()
   for (let sent = 0; sent < K; sent += batch.length) await producer.send({topic: 'bench-kafkajs', acks: 1, messages: batch})
-  report('kafkajs produce (5k/batch)', K, K * RECORD, Number(process.hrtime.bigint() - k0) / 1e6)
+  report('kafkajs produce (5k/batch)', K, K * RECORD, Number(process.hrtime.bigint() - k0) / 1e6, cpuUsed())
   await producer.disconnect()
   clearInterval(sampler)
   console.log(`broker RSS peak under load          ${peak.toFixed(1)} MB`)

@@ -47,36 +47,45 @@ export async function runServerStart(opts: ServerStartOptions): Promise<number> 
   const {KafkaBroker} = await import('./server.js')
   const broker = new KafkaBroker(parsed.config, logger.child('kafka.server.KafkaServer'), {configNotes: parsed})
   const serverLog = logger.child('kafka.server.KafkaServer')
+
+  // Signal handlers go in before start(): a signal that arrives while starting stops the broker
+  // as soon as it is up (the "started" line is printed before start() returns).
+  let signalled: string | undefined
+  let started = false
+  let finish: (code: number) => void = () => {}
+  const stopped = new Promise<number>((resolve) => (finish = resolve))
+  const stop = (signal: string) => {
+    if (signalled) {
+      if (signal === 'SIGINT') {
+        process.stderr.write('ktool server-start: second interrupt, exiting without a clean shutdown\n')
+        process.exit(130)
+      }
+      return
+    }
+    signalled = signal
+    logger.info(`Terminating process due to signal ${signal.replace('SIG', '')}`)
+    if (started) shutdown()
+  }
+  const shutdown = () =>
+    broker.stop().then(
+      () => finish(0),
+      (error) => {
+        logger.error(`Error during shutdown: ${(error as Error).message}`)
+        finish(1)
+      },
+    )
+  if (opts.installSignalHandlers !== false) {
+    process.on('SIGINT', () => stop('SIGINT'))
+    process.on('SIGTERM', () => stop('SIGTERM'))
+  }
   try {
     await broker.start()
   } catch (error) {
     serverLog.error(`[KafkaServer id=${parsed.config.brokerId}] Fatal error during KafkaServer startup. Prepare to shutdown`)
     return fatal(`Exiting Kafka due to fatal exception during startup. ${(error as Error).message}`)
   }
+  started = true
   opts.onStarted?.(broker)
-  return new Promise<number>((resolve) => {
-    let stopping = false
-    const stop = (signal: string) => {
-      if (stopping) {
-        if (signal === 'SIGINT') {
-          process.stderr.write('ktool server-start: second interrupt, exiting without a clean shutdown\n')
-          process.exit(130)
-        }
-        return
-      }
-      stopping = true
-      logger.info(`Terminating process due to signal ${signal.replace('SIG', '')}`)
-      broker.stop().then(
-        () => resolve(0),
-        (error) => {
-          logger.error(`Error during shutdown: ${(error as Error).message}`)
-          resolve(1)
-        },
-      )
-    }
-    if (opts.installSignalHandlers !== false) {
-      process.on('SIGINT', () => stop('SIGINT'))
-      process.on('SIGTERM', () => stop('SIGTERM'))
-    }
-  })
+  if (signalled) shutdown()
+  return stopped
 }

@@ -78,6 +78,13 @@ describe('ktool server-start', () => {
     expect(r3.stderr).toContain('Invalid value abc for configuration broker.id')
   })
 
+  it('exits 1 when zookeeper.connect cannot be reached in zookeeper.connection.timeout.ms', async () => {
+    const closed = await freePort()
+    const r = await ktool(['server-start', '--override', `zookeeper.connect=127.0.0.1:${closed}`, '--override', 'zookeeper.connection.timeout.ms=1000', '--override', `log.dirs=${join(dir, 'logs3')}`, '--override', 'listeners=PLAINTEXT://127.0.0.1:0'])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain('Timed out waiting for connection while in state: CONNECTING')
+  })
+
   it('follows Kafka on --version and stray arguments', () => {
     const v = ktoolSync(['server-start', 'missing.properties', '--version'])
     expect(v.status).toBe(0)

@@ -6,6 +6,7 @@
 //   * `--version`: the version on stdout, exit 0 (ktool prints its own version, not Kafka's);
 //   * `--help` is oclif's and exits 0 (deliberate difference: Kafka exits 1).
 // Commands write with out()/err() so that in-process tests capture the bytes exactly.
+import {isatty} from 'node:tty'
 import {Command, Flags} from '@oclif/core'
 import {KafkaUsageError, kflag, parseKafkaArgs, usageTable, type ParsedOptions} from './kafka-options.js'
 
@@ -78,7 +79,8 @@ export abstract class KafkaCommand extends Command {
 
   /** True when a human is at the terminal: prompts and colours are allowed. */
   protected get interactive(): boolean {
-    return Boolean(process.stdin.isTTY && process.stdout.isTTY)
+    // isatty, not process.stdin.isTTY: touching process.stdin switches fd 0 to non-blocking mode.
+    return isatty(0) && isatty(1)
   }
 
   /**

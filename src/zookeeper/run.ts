@@ -71,6 +71,34 @@ export async function runZooKeeperStart(opts: RunOptions): Promise<number> {
     throw e
   }
   const server = new ZooKeeperServer(config, logger.child('org.apache.zookeeper.server.ZooKeeperServer'))
+  // Signals are handled from here on, so that one arriving during start-up (scripts may signal
+  // as soon as they see "binding to port") still stops the server cleanly.
+  let signalled: NodeJS.Signals | null = null
+  let onStop: ((code: number) => void) | null = null
+  const stopped = new Promise<number>((resolve) => (onStop = resolve))
+  const shutdown = () => {
+    logger.info(`Received ${signalled}: shutting down`)
+    server.stop().then(
+      () => onStop!(0),
+      (e) => {
+        logger.error(`error while stopping: ${(e as Error).message}`)
+        onStop!(1)
+      },
+    )
+  }
+  let running = false
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) {
+      if (sig === 'SIGINT') process.exit(130)
+      return
+    }
+    signalled = sig
+    if (running) shutdown()
+  }
+  if (opts.signals !== false) {
+    process.on('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
+  }
   try {
     await server.start()
   } catch (e) {
@@ -81,31 +109,13 @@ export async function runZooKeeperStart(opts: RunOptions): Promise<number> {
     }
     return fail(1, `Unexpected exception, exiting abnormally: ${err.message}`, `Unexpected exception, exiting abnormally: ${err.stack ?? err.message}`)
   }
+  running = true
   logger.info(`ZooKeeper server is serving on ${config.clientPortAddress}:${server.port} (standalone, dataDir ${config.dataDir})`)
   opts.onStarted?.(server)
-  return await new Promise<number>((resolve) => {
-    void server.failed.then((e) => {
-      logger.error(`Unexpected exception, exiting abnormally: ${e.message}`)
-      resolve(1)
-    })
-    if (opts.signals === false) return
-    let stopping = false
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (stopping) {
-        if (sig === 'SIGINT') process.exit(130)
-        return
-      }
-      stopping = true
-      logger.info(`Received ${sig}: shutting down`)
-      server.stop().then(
-        () => resolve(0),
-        (e) => {
-          logger.error(`error while stopping: ${(e as Error).message}`)
-          resolve(1)
-        },
-      )
-    }
-    process.on('SIGTERM', onSignal)
-    process.on('SIGINT', onSignal)
+  if (signalled) shutdown()
+  void server.failed.then((e) => {
+    logger.error(`Unexpected exception, exiting abnormally: ${e.message}`)
+    onStop!(1)
   })
+  return await stopped
 }

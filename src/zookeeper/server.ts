@@ -128,6 +128,7 @@ export class ZooKeeperServer implements ZkCore {
     this.zxid = this.tree.lastProcessedZxid
     // Restored sessions get a fresh deadline and expire normally if their clients do not return.
     for (const [id, timeout] of this.tree.sessions) this.sessions.add(id, timeout)
+    this.stats.summaries.dbinittime.add(Date.now() - started)
     this.logger.info(`${this.tree.nodeCount()} znodes, ${res.replayed} transactions replayed, last zxid 0x${zxidHex(this.zxid)}, ${this.tree.sessions.size} sessions restored in ${Date.now() - started} ms`)
     // ZooKeeper snapshots the restored tree at start-up. Ours is written in the background: the
     // log already holds everything, so serving need not wait for it (start-up time matters).
@@ -260,7 +261,9 @@ export class ZooKeeperServer implements ZkCore {
     this.lastSnapshotZxid = this.tree.lastProcessedZxid
     const path = join(this.snapDir, `snapshot.${zxidHex(this.tree.lastProcessedZxid)}`)
     this.logger.info(`Snapshotting: 0x${zxidHex(this.tree.lastProcessedZxid)} to ${path}`)
+    const t = Date.now()
     await writeSnapshot(this.snapDir, this.tree)
+    this.stats.summaries.snapshottime.add(Date.now() - t)
   }
 
   /**

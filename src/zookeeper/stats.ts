@@ -4,12 +4,17 @@ export class LatencyStats {
   max = 0
   total = 0
   count = 0
+  /** The last SAMPLES values, for percentiles (ZooKeeper's summaries use a sliding window too). */
+  private window: number[] = []
+  private next = 0
 
   add(ms: number): void {
     if (ms < this.min) this.min = ms
     if (ms > this.max) this.max = ms
     this.total += ms
     this.count++
+    if (this.window.length < SAMPLES) this.window.push(ms)
+    else this.window[this.next++ % SAMPLES] = ms
   }
 
   reset(): void {
@@ -17,6 +22,14 @@ export class LatencyStats {
     this.max = 0
     this.total = 0
     this.count = 0
+    this.window = []
+    this.next = 0
+  }
+
+  percentile(p: number): number {
+    if (this.window.length === 0) return 0
+    const sorted = [...this.window].sort((a, b) => a - b)
+    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
   }
 
   minOrZero(): number {
@@ -30,10 +43,21 @@ export class LatencyStats {
   }
 }
 
+const SAMPLES = 1024
+
 export class ServerStats {
   packetsReceived = 0
   packetsSent = 0
   readonly latency = new LatencyStats()
+  /** mntr summaries that this server measures, by ZooKeeper's metric name. */
+  readonly summaries = {
+    fsynctime: new LatencyStats(),
+    sync_processor_batch_size: new LatencyStats(),
+    readlatency: new LatencyStats(),
+    updatelatency: new LatencyStats(),
+    snapshottime: new LatencyStats(),
+    dbinittime: new LatencyStats(),
+  }
   authFailed = 0
   connectionRejected = 0
   largeRequestsRejected = 0

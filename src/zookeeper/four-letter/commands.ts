@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import os from 'node:os'
 import type {Connection} from '../network/connection.js'
 import type {ZooKeeperServer} from '../server.js'
-import {javaDouble} from '../stats.js'
+import {javaDouble, type LatencyStats} from '../stats.js'
 import {MNTR_COUNTERS, MNTR_PERCENTILE_SUMMARIES, MNTR_SUMMARIES} from './mntr-keys.js'
 import {ZK_VERSION} from './version.js'
 
@@ -119,10 +119,17 @@ function mntr(zk: ZooKeeperServer): string {
   }
   let out = `zk_version\t${ZK_VERSION}\nzk_server_state\tstandalone\n`
   for (const k of MNTR_COUNTERS) out += `zk_${k}\t${values[k] ?? 0}\n`
-  for (const k of MNTR_SUMMARIES) out += `zk_avg_${k}\t0.0\nzk_min_${k}\t0\nzk_max_${k}\t0\nzk_cnt_${k}\t0\nzk_sum_${k}\t0\n`
+  const measured = st.summaries as Record<string, LatencyStats | undefined>
+  const summary = (k: string) => {
+    const m = measured[k]
+    if (!m) return `zk_avg_${k}\t0.0\nzk_min_${k}\t0\nzk_max_${k}\t0\nzk_cnt_${k}\t0\nzk_sum_${k}\t0\n`
+    return `zk_avg_${k}\t${javaDouble(m.avg())}\nzk_min_${k}\t${m.minOrZero()}\nzk_max_${k}\t${m.max}\nzk_cnt_${k}\t${m.count}\nzk_sum_${k}\t${Math.round(m.total)}\n`
+  }
+  for (const k of MNTR_SUMMARIES) out += summary(k)
   for (const k of MNTR_PERCENTILE_SUMMARIES) {
-    out += `zk_avg_${k}\t0.0\nzk_min_${k}\t0\nzk_max_${k}\t0\nzk_cnt_${k}\t0\nzk_sum_${k}\t0\n`
-    out += `zk_p50_${k}\t0\nzk_p95_${k}\t0\nzk_p99_${k}\t0\nzk_p999_${k}\t0\n`
+    out += summary(k)
+    const m = measured[k]
+    out += `zk_p50_${k}\t${m ? m.percentile(0.5) : 0}\nzk_p95_${k}\t${m ? m.percentile(0.95) : 0}\nzk_p99_${k}\t${m ? m.percentile(0.99) : 0}\nzk_p999_${k}\t${m ? m.percentile(0.999) : 0}\n`
   }
   return out
 }

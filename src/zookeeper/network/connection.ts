@@ -316,6 +316,8 @@ export class Connection implements ReadContext, RequestOwner {
     const now = Date.now()
     const lat = now - req.receivedAt
     this.server.stats.latency.add(lat)
+    if (req.kind === 'write') this.server.stats.summaries.updatelatency.add(lat)
+    else if (req.type !== OpCode.ping) this.server.stats.summaries.readlatency.add(lat)
     this.latency.add(lat)
     this.lastLatency = lat
     this.lastResponseTime = now

@@ -42,7 +42,10 @@ export class SyncProcessor {
       this.queue = []
       this.entries = []
       try {
+        const t = Date.now()
         await this.core.txnLog.append(entries)
+        this.core.stats.summaries.fsynctime.add(Date.now() - t)
+        this.core.stats.summaries.sync_processor_batch_size.add(entries.length)
       } catch (e) {
         // ZooKeeper halts when it cannot write its log: nothing after this can be acknowledged.
         this.failed = e as Error

@@ -10,7 +10,7 @@
 //   - a kafkajs producer (batches of 5,000: 10,000 would exceed message.max.bytes; acks=1).
 // Options: --records N (default 2,000,000), --keep (keep the temp dir).
 import {spawn, spawnSync} from 'node:child_process'
-import {createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync} from 'node:fs'
+import {closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync} from 'node:fs'
 import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -146,8 +146,12 @@ try {
   }
   const p = time('kcat', ['-b', bootstrap, '-P', '-t', 'bench', '-l', input, '-X', 'batch.num.messages=10000', '-X', 'linger.ms=5'])
   report('kcat produce', N, bytes, p.ms, cpuUsed())
-  const c = time('kcat', ['-b', bootstrap, '-C', '-t', 'bench', '-o', 'beginning', '-e', '-q', '-f', '%s\n'])
-  const got = c.r.stdout.length
+  // Output straight into a file (not through this process), then check its size.
+  const consumed = join(dir, 'consumed.txt')
+  const fd = openSync(consumed, 'w')
+  const c = time('kcat', ['-b', bootstrap, '-C', '-t', 'bench', '-o', 'beginning', '-e', '-q', '-f', '%s\n'], {stdio: ['ignore', fd, 'pipe']})
+  closeSync(fd)
+  const got = statSync(consumed).size
   if (got !== bytes) console.log(`!! consumed ${got} bytes, expected ${bytes}`)
   report('kcat consume', N, bytes, c.ms, cpuUsed())
 

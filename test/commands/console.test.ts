@@ -106,6 +106,15 @@ describe.skipIf(!requirePeers('kcat'))('interop with kcat', () => {
     expect(r.stdout).toBe('a:1\tk1\tv1\na:1\tk2\tnull\n')
   })
 
+  it('kcat reads plain lines the way console-producer sent them (fast path), CRLF and empty lines included', async () => {
+    const lines = Array.from({length: 30_000}, (_, i) => (i % 1000 === 0 ? '' : `plain-${i}`))
+    for (const codec of ['none', 'lz4']) {
+      const r = await ktool(['console-producer', '--bootstrap-server', b.bootstrap, '--topic', `plain-${codec}`, '--compression-codec', codec], {input: lines.join('\r\n')})
+      expect(r, codec).toMatchObject({status: 0, stderr: ''})
+      expect(await kcat(['-C', '-t', `plain-${codec}`, '-e', '-q']), codec).toBe(lines.map((l) => `${l}\n`).join(''))
+    }
+  })
+
   it('kcat reads what console-producer sent, in order, compressed or not', async () => {
     const lines = Array.from({length: 5000}, (_, i) => `line-${i}`)
     for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {

@@ -7,6 +7,7 @@
 import {encodeRecordBatch, type RecordInput} from '../../protocol/kafka/records/record-batch.js'
 import type {AdminClient} from '../admin/admin-client.js'
 import {errorName} from '../admin/errors.js'
+import {encodePlainBatch, type LineSpans} from './plain-batch.js'
 
 const PRODUCE = 0
 /** Errors after which a refreshed leader may accept the same batch. */
@@ -23,6 +24,14 @@ export interface BatchProducerOptions {
   bufferMemory: number
   /** Upper bound for the records bytes of one batch (the broker refuses batches over ~1 MiB). */
   maxBatchBytes: number
+}
+
+interface Encoded {
+  partition: number
+  count: number
+  /** The records, rebuilt only when a failure has to be reported. */
+  records: () => RecordInput[]
+  bytes: Buffer
 }
 
 export interface FailedBatch {
@@ -151,11 +160,45 @@ export class BatchProducer {
 
   private async dispatch(leader: number, batches: {partition: number; records: RecordInput[]}[]): Promise<void> {
     const timestamp = Date.now()
-    const encoded = await Promise.all(batches.map(async (b) => ({
+    const encoded = await Promise.all(batches.map(async (b): Promise<Encoded> => ({
       partition: b.partition,
-      records: b.records,
+      count: b.records.length,
+      records: () => b.records,
       bytes: await encodeRecordBatch({records: b.records, baseTimestamp: timestamp, compression: this.o.compression}),
     })))
+    await this.dispatchEncoded(leader, encoded)
+  }
+
+  /**
+   * Plain lines (no key, no headers) straight from the input buffer: one sticky partition per
+   * call, batches cut at maxBatchBytes, no per-line objects.
+   */
+  async sendPlain(spans: LineSpans): Promise<void> {
+    if (spans.to <= spans.from) return
+    this.sticky = (this.sticky + 1) % this.partitions.length
+    const {partition, leader} = this.partitions[this.sticky]!
+    const timestamp = Date.now()
+    let from = spans.from
+    while (from < spans.to) {
+      let to = from
+      let bytes = 0
+      while (to < spans.to && (to === from || bytes + spans.ends[to]! - spans.starts[to]! + 12 <= this.o.maxBatchBytes)) {
+        bytes += spans.ends[to]! - spans.starts[to]! + 12
+        to++
+      }
+      const part: LineSpans = {...spans, from, to}
+      const bytesOut = await encodePlainBatch(part, this.o.compression, timestamp)
+      const records = (): RecordInput[] => {
+        const out: RecordInput[] = []
+        for (let i = part.from; i < part.to; i++) out.push({key: null, value: part.src.subarray(part.starts[i]!, part.ends[i]!)})
+        return out
+      }
+      await this.dispatchEncoded(leader, [{partition, count: to - from, records, bytes: bytesOut}])
+      from = to
+    }
+  }
+
+  private async dispatchEncoded(leader: number, encoded: Encoded[]): Promise<void> {
     const size = encoded.reduce((a, b) => a + b.bytes.length, 0)
     const p = this.produce(leader, encoded, 0).finally(() => {
       this.inFlightBytes -= size
@@ -166,7 +209,7 @@ export class BatchProducer {
     while (this.inFlightBytes > this.o.bufferMemory && this.inFlight.size > 0) await Promise.race(this.inFlight)
   }
 
-  private async produce(leader: number, batches: {partition: number; records: RecordInput[]; bytes: Buffer}[], attempt: number): Promise<void> {
+  private async produce(leader: number, batches: Encoded[], attempt: number): Promise<void> {
     let retry: typeof batches = []
     let lastError = ''
     try {
@@ -179,7 +222,7 @@ export class BatchProducer {
       }
       if (this.o.acks === 0) {
         await conn.requestOneWay(PRODUCE, body, 9)
-        for (const b of batches) this.acked += b.records.length
+        for (const b of batches) this.acked += b.count
         return
       }
       const res = await conn.request<{responses: {name: string; partitionResponses: {index: number; errorCode: number; errorMessage: string | null}[]}[]}>(PRODUCE, body, 9)
@@ -187,16 +230,16 @@ export class BatchProducer {
       for (const t of res.responses) for (const pr of t.partitionResponses) codes.set(pr.index, {code: pr.errorCode, message: pr.errorMessage ?? null})
       for (const b of batches) {
         const c = codes.get(b.partition) ?? {code: 0, message: null}
-        if (c.code === 0) this.acked += b.records.length
+        if (c.code === 0) this.acked += b.count
         else if (RETRIABLE.has(c.code) && attempt < this.o.retries) {
           retry.push(b)
           lastError = errorName(c.code)
-        } else this.failures.push({records: b.records, error: `${errorName(c.code)}${c.message ? `: ${c.message}` : ''}`})
+        } else this.failures.push({records: b.records(), error: `${errorName(c.code)}${c.message ? `: ${c.message}` : ''}`})
       }
     } catch (error) {
       lastError = (error as Error).message
       if (attempt < this.o.retries) retry = batches
-      else for (const b of batches) this.failures.push({records: b.records, error: lastError})
+      else for (const b of batches) this.failures.push({records: b.records(), error: lastError})
     }
     if (retry.length === 0) return
     await sleep(this.o.retryBackoffMs)

@@ -96,8 +96,15 @@ export async function runConsoleProducer(s: ProducerSettings, io: ProducerIo): P
     try {
       for await (const chunk of io.input) {
         if (io.signal?.aborted) break
-        splitter.push(chunk as Buffer, onLine)
-        if (pending.length >= MAX_PENDING_RECORDS || io.prompt || s.sync || chunk.length < 65536) await handOver()
+        if (reader.plain && !s.sync) {
+          // Fast path: lines become batches straight from the chunk.
+          const spans = splitter.pushSpans(chunk as Buffer)
+          lineNumber += spans.to
+          await producer.sendPlain(spans)
+        } else {
+          splitter.push(chunk as Buffer, onLine)
+          if (pending.length >= MAX_PENDING_RECORDS || io.prompt || s.sync || chunk.length < 65536) await handOver()
+        }
         if (fatal) break
         if (io.prompt) io.out('>')
       }

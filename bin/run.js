@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 // oclif entry. Kafka's scripts accept single-dash long options (-topic t); normalise them first.
+// Help, --version and the servers' plain start-up skip loading oclif (src/cli/fast-path.ts).
 import {normaliseArgv} from '../dist/cli/argv.js'
-import {fastPath} from '../dist/cli/fast-path.js'
+import {fastPath, serverLaunch} from '../dist/cli/fast-path.js'
 
 const args = normaliseArgv(process.argv.slice(2))
 const cached = fastPath(args, new URL('../dist/help-cache.json', import.meta.url), new URL('../package.json', import.meta.url))
+const launch = cached === null ? serverLaunch(args) : null
 if (cached !== null) {
   process.stdout.write(cached)
+} else if (launch?.kind === 'broker') {
+  const {runServerStart} = await import('../dist/broker/run-server.js')
+  process.exit(await runServerStart({propertiesFile: launch.positional[0], overrides: launch.overrides}))
+} else if (launch?.kind === 'zookeeper') {
+  const {runZooKeeperStart} = await import('../dist/zookeeper/run.js')
+  process.exit(await runZooKeeperStart({args: launch.positional, overrides: launch.overrides}))
 } else {
   const {execute} = await import('@oclif/core')
   await execute({args, dir: import.meta.url})

@@ -23,3 +23,36 @@ export function fastPath(args: readonly string[], cacheFile: URL, packageJson: U
     return null // no cache (a build without it): oclif answers
   }
 }
+
+const SERVER_COMMANDS: Record<string, 'broker' | 'zookeeper'> = {
+  'server-start': 'broker', 'kafka-server-start': 'broker', 'kafka-server-start.sh': 'broker',
+  'zookeeper-start': 'zookeeper', 'zookeeper-server-start': 'zookeeper', 'zookeeper-server-start.sh': 'zookeeper',
+}
+
+export interface ServerLaunch {
+  kind: 'broker' | 'zookeeper'
+  positional: string[]
+  overrides: string[]
+}
+
+/**
+ * The servers' plain invocations (positional arguments and `--override k=v`) start without
+ * loading @oclif/core, which would double a server's start-up time. Anything else (--help,
+ * --version, -daemon, a stray flag, a second properties file for the broker) goes to the oclif
+ * command, which owns the messages for those.
+ */
+export function serverLaunch(args: readonly string[]): ServerLaunch | null {
+  const kind = SERVER_COMMANDS[args[0] ?? '']
+  if (!kind || process.env.KTOOL_NO_FAST_PATH === '1') return null
+  const positional: string[] = []
+  const overrides: string[] = []
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]!
+    if (a === '--override' && i + 1 < args.length) overrides.push(args[++i]!)
+    else if (a.startsWith('--override=')) overrides.push(a.slice('--override='.length))
+    else if (a.startsWith('-')) return null
+    else positional.push(a)
+  }
+  if (kind === 'broker' && positional.length > 1) return null
+  return {kind, positional, overrides}
+}

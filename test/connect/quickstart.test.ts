@@ -126,7 +126,7 @@ describe('connect-standalone quickstart', () => {
     console.log(`connect SIGKILL: ${delivered} lines before the kill, ${duplicates} written twice after the restart (at-least-once)`)
   }, 180_000)
 
-  it('exits 1 with Kafka\'s usage line when given no worker properties, and 2 when they are incomplete', async () => {
+  it('exits 1 with Kafka\'s usage line, 2 when the worker properties are incomplete, 3 when a connector cannot be created', async () => {
     const usage = spawn(process.execPath, [BIN, 'connect-standalone'], {env: CLI_ENV})
     let out = ''
     usage.stdout.on('data', (d) => (out += d))
@@ -139,5 +139,15 @@ describe('connect-standalone quickstart', () => {
     child.stderr.on('data', (d) => (err += d))
     expect(await new Promise((r) => child.on('exit', r))).toBe(2)
     expect(err).toContain('Missing required configuration "key.converter" which has no default value.')
-  })
+
+    // A connector from the command line that cannot be created: exit 3.
+    const f = quickstartFiles('bad-connector')
+    writeFileSync(f.source, 'name=broken\nconnector.class=com.example.NoSuchConnector\n')
+    const broken = spawn(process.execPath, [BIN, 'connect-standalone', f.worker, f.source], {env: CLI_ENV})
+    let log = ''
+    broken.stderr.on('data', (d) => (log += d))
+    expect(await new Promise((r) => broken.on('exit', r))).toBe(3)
+    expect(log).toContain(`Failed to create connector for ${f.source}`)
+    expect(log).toContain('Stopping after connector error')
+  }, 30_000)
 })

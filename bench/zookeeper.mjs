@@ -7,7 +7,10 @@
 //   zkServer.sh start-foreground, polled with srvr since Apache says imok before it serves),
 //   beside a bare `node -e ''`;
 // - RSS of the server process idle and after the load.
-// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel]
+// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel] [--startup-only [N]]
+// --startup-only: no load, no Apache; N (default 9) rounds alternating a bare `node -e ''` (spawn to
+// exit) and `ktool zookeeper-start` (spawn to the first `imok` for `ruok`), both spawned the same
+// way, so the ratio compares like with like under the same machine load; prints both medians.
 // Goals (issue 5): throughput >= Apache's at 32 sessions; start-up <= 2x `node -e ''` and <= half
 // of Apache's; RSS after load <= a quarter of Apache's.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
@@ -18,7 +21,9 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const seconds = Number(process.argv[2] ?? 5)
+const argv = process.argv.slice(2)
+const startupOnly = argv.includes('--startup-only')
+const seconds = Number(argv.find((a) => !a.startsWith('--')) ?? 5)
 const LEVELS = [1, 8, 32]
 const PYTHON = '/usr/bin/python3'
 const ZK_HOME = '/usr/share/zookeeper'
@@ -106,10 +111,10 @@ function word(port, w) {
   })
 }
 
-async function waitFor(port, ready, started, child) {
+async function waitFor(port, ready, started, child, probe = 'srvr') {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`)
-    if (ready(await word(port, 'srvr'))) return Number(process.hrtime.bigint() - started) / 1e6
+    if (ready(await word(port, probe))) return Number(process.hrtime.bigint() - started) / 1e6
     await new Promise((r) => setTimeout(r, 2))
   }
 }
@@ -122,7 +127,7 @@ function rssOf(pid) {
   return m ? Number(m[1]) / 1024 : NaN
 }
 
-async function startKtool() {
+async function startKtool(ready = (t) => t.startsWith('Zookeeper version'), probe = 'srvr') {
   const dir = fs.mkdtempSync(join(os.tmpdir(), 'ktool-'))
   const port = await freePort()
   fs.writeFileSync(join(dir, 'zk.properties'), `dataDir=${dir}/data\nclientPort=${port}\nclientPortAddress=127.0.0.1\n4lw.commands.whitelist=*\n`)
@@ -130,7 +135,7 @@ async function startKtool() {
   const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'zookeeper-start', join(dir, 'zk.properties')], {
     env: {...process.env, NODE_ENV: 'production'}, stdio: 'ignore',
   })
-  const ms = await waitFor(port, (t) => t.startsWith('Zookeeper version'), started, child)
+  const ms = await waitFor(port, ready, started, child, probe)
   return {name: 'ktool', port, child, dir, startupMs: ms}
 }
 
@@ -168,6 +173,29 @@ function nodeFloor(runs = 7) {
     xs.push(Number(process.hrtime.bigint() - t) / 1e6)
   }
   return xs.sort((a, b) => a - b)[Math.floor(runs / 2)]
+}
+
+if (startupOnly) {
+  const i = argv.indexOf('--startup-only')
+  const rounds = Number(argv[i + 1]) || 9
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  const floors = []
+  const ktool = []
+  for (let r = 0; r < rounds; r++) {
+    const t = process.hrtime.bigint()
+    const n = spawn(process.execPath, ['-e', ''], {stdio: 'ignore'})
+    await new Promise((res) => n.on('exit', res))
+    floors.push(Number(process.hrtime.bigint() - t) / 1e6)
+    const s = await startKtool((text) => text === 'imok', 'ruok')
+    ktool.push(s.startupMs)
+    await stop(s)
+  }
+  const [k, f] = [median(ktool), median(floors)]
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${os.cpus().length} CPUs, ${rounds} rounds`)
+  console.log(`ktool zookeeper-start to first imok: ${k.toFixed(0)} ms  [${ktool.map((x) => x.toFixed(0)).join(' ')}]`)
+  console.log(`node -e '' (spawn to exit):          ${f.toFixed(0)} ms  [${floors.map((x) => x.toFixed(0)).join(' ')}]`)
+  console.log(`ratio ${(k / f).toFixed(2)} (goal <= 2)`)
+  process.exit(0)
 }
 
 const results = []

@@ -107,15 +107,20 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
       }
       zk = await ZkClient.connect(connectString, config.zookeeperSessionTimeoutMs, config.zookeeperConnectionTimeoutMs)
     }
-    // A chroot must exist before anything under it (Kafka creates it too).
-    await ZkMetadataBackend.ensureLayout(zk)
+    // A chroot must exist before anything under it (Kafka creates it too). The reads go out
+    // together with the layout check, and the two writes together after it: the session keeps
+    // them in order and the ZooKeeper server syncs them in one batch (start-up time).
+    const [, stored, epochData] = await Promise.all([
+      ZkMetadataBackend.ensureLayout(zk),
+      zk.getJson<{id: string}>('/cluster/id'),
+      zk.getData('/controller_epoch').catch(() => null),
+    ])
     let clusterId: string | null = null
-    const stored = await zk.getJson<{id: string}>('/cluster/id')
     if (stored?.id) clusterId = stored.id
     else if (storedClusterId) {
       clusterId = storedClusterId
     }
-    if (!stored?.id) {
+    const createClusterId = async () => {
       const {newClusterId} = await import('../server.js')
       clusterId ??= newClusterId()
       try {
@@ -127,13 +132,10 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
     }
     // Controller epoch: bumped once per election, like Kafka's controller.
     let controllerEpoch = 1
-    const epochData = await zk.getData('/controller_epoch').catch(() => null)
-    if (epochData?.data?.length) {
-      controllerEpoch = Number(epochData.data.toString()) + 1
-      await zk.setData('/controller_epoch', String(controllerEpoch))
-    } else {
-      await zk.put('/controller_epoch', String(controllerEpoch))
-    }
+    if (epochData?.data?.length) controllerEpoch = Number(epochData.data.toString()) + 1
+    const writeEpoch = () => (epochData?.data?.length ? zk.setData('/controller_epoch', String(controllerEpoch)) : zk.put('/controller_epoch', String(controllerEpoch)))
+    const writes = await Promise.allSettled([stored?.id ? Promise.resolve() : createClusterId(), writeEpoch()])
+    for (const w of writes) if (w.status === 'rejected') throw w.reason
     return {
       clusterId,
       controllerEpoch,

@@ -10,9 +10,6 @@ import {Logger} from '../common/logger.js'
 import {PropertiesError, applyOverrides, readPropertiesFile, type Properties} from '../common/properties.js'
 import {ConfigError, parseBrokerConfig} from './config.js'
 
-// A variable, as in cluster/coordination.ts: the broker builds without the ZooKeeper server.
-const ZOOKEEPER_SERVER_MODULE = '../zookeeper/server.js'
-
 export interface ServerStartOptions {
   propertiesFile?: string
   overrides: string[]
@@ -47,14 +44,7 @@ export async function runServerStart(opts: ServerStartOptions): Promise<number> 
     if (error instanceof ConfigError) return fatal(`Exiting Kafka due to fatal exception: org.apache.kafka.common.config.ConfigException: ${error.message}`)
     throw error
   }
-  // Start-up: the module graphs the broker needs next load side by side, so their file reads
-  // overlap: the broker, its request handlers (loadHandlers() memoises the promise the broker
-  // awaits) and, in self-contained mode, the embedded ZooKeeper server.
-  const handlers = import('./handlers/registry.js').then((m) => m.loadHandlers()).catch(() => undefined)
-  const embedded = parsed.config.zookeeperConnect ? undefined : import(ZOOKEEPER_SERVER_MODULE).catch(() => undefined)
   const {KafkaBroker} = await import('./server.js')
-  void handlers
-  void embedded
   const broker = new KafkaBroker(parsed.config, logger.child('kafka.server.KafkaServer'), {configNotes: parsed})
   const serverLog = logger.child('kafka.server.KafkaServer')
 

@@ -7,7 +7,11 @@
 //   zkServer.sh start-foreground, polled with srvr since Apache says imok before it serves),
 //   beside a bare `node -e ''`;
 // - RSS of the server process idle and after the load.
-// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel] [--startup-only [N]]
+// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel] [--repeat N] [--startup-only [N]]
+// Both servers run side by side (idle when not loaded) and the load alternates between them, N runs
+// (default 3) per level: a table shows each level's median ops/s, and the CPU each side used during
+// the runs. The machine has 2 cores shared by the server and the generator; kazoo's Python threads
+// share one GIL, so a generator near 100% of a core is the bottleneck, not the server.
 // --startup-only: no load, no Apache; N (default 9) rounds alternating a bare `node -e ''` (spawn to
 // exit) and `ktool zookeeper-start` (spawn to the first `imok` for `ruok`), both spawned the same
 // way, so the ratio compares like with like under the same machine load; prints both medians.
@@ -23,7 +27,9 @@ import {fileURLToPath} from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const argv = process.argv.slice(2)
 const startupOnly = argv.includes('--startup-only')
-const seconds = Number(argv.find((a) => !a.startsWith('--')) ?? 5)
+const repeatAt = argv.indexOf('--repeat')
+const repeat = repeatAt >= 0 ? Number(argv[repeatAt + 1]) || 3 : 3
+const seconds = Number(argv.find((a, i) => !a.startsWith('--') && (repeatAt < 0 || i !== repeatAt + 1)) ?? 5)
 const LEVELS = [1, 8, 32]
 const PYTHON = '/usr/bin/python3'
 const ZK_HOME = '/usr/share/zookeeper'
@@ -35,6 +41,8 @@ import json
 import sys
 import threading
 import time
+
+import resource
 
 from kazoo.client import KazooClient
 
@@ -75,11 +83,14 @@ for t in threads:
     t.start()
 time.sleep(0.3)
 t0 = time.time()
+ru0 = resource.getrusage(resource.RUSAGE_SELF)
 stop_at[0] = t0 + seconds
 start_evt.set()
 for t in threads:
     t.join()
 elapsed = time.time() - t0
+ru1 = resource.getrusage(resource.RUSAGE_SELF)
+gen_cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
 all_lat = sorted(x for l in lat for x in l)
 for c in clients:
     c.stop()
@@ -88,7 +99,8 @@ setup.delete(root, recursive=True)
 setup.stop()
 n = len(all_lat)
 print(json.dumps({'sessions': sessions, 'ops': n, 'seconds': round(elapsed, 2), 'ops_per_s': round(n / elapsed),
-                  'p50_ms': round(all_lat[n // 2] * 1000, 3), 'p99_ms': round(all_lat[int(n * 0.99)] * 1000, 3)}))
+                  'p50_ms': round(all_lat[n // 2] * 1000, 3), 'p99_ms': round(all_lat[int(n * 0.99)] * 1000, 3),
+                  'gen_cpu_pct': round(100 * gen_cpu / elapsed)}))
 `
 
 function freePort() {
@@ -119,12 +131,21 @@ async function waitFor(port, ready, started, child, probe = 'srvr') {
   }
 }
 
-function rssOf(pid) {
+function serverPid(pid) {
   // The server process, or its java child for zkServer.sh.
   const kids = spawnSync('pgrep', ['-P', String(pid)], {encoding: 'utf8'}).stdout.trim().split('\n').filter(Boolean)
-  const target = kids.find((k) => fs.readFileSync(`/proc/${k}/cmdline`, 'utf8').includes('java')) ?? pid
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${target}/status`, 'utf8'))
+  return kids.find((k) => fs.readFileSync(`/proc/${k}/cmdline`, 'utf8').includes('java')) ?? pid
+}
+
+function rssOf(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${serverPid(pid)}/status`, 'utf8'))
   return m ? Number(m[1]) / 1024 : NaN
+}
+
+function cpuSeconds(pid) {
+  // utime + stime of the process (all threads), in clock ticks of 1/100 s.
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(f[11]) + Number(f[12])) / 100
 }
 
 async function startKtool(ready = (t) => t.startsWith('Zookeeper version'), probe = 'srvr') {
@@ -160,9 +181,17 @@ async function stop(s) {
   fs.rmSync(s.dir, {recursive: true, force: true})
 }
 
-function load(port, sessions) {
-  const out = execFileSync(PYTHON, ['-c', LOAD, `127.0.0.1:${port}`, String(sessions), String(seconds), `/bench-${process.pid}-${sessions}`], {encoding: 'utf8', maxBuffer: 1 << 20})
-  return JSON.parse(out.trim().split('\n').at(-1))
+function load(server, sessions) {
+  // Server CPU is taken over the whole generator run (connect and clean-up included), as a share
+  // of one core over that wall time; the generator's own share covers the timed loop only.
+  const pid = serverPid(server.child.pid)
+  const c0 = cpuSeconds(pid)
+  const t0 = process.hrtime.bigint()
+  const out = execFileSync(PYTHON, ['-c', LOAD, `127.0.0.1:${server.port}`, String(sessions), String(seconds), `/bench-${process.pid}-${sessions}`], {encoding: 'utf8', maxBuffer: 1 << 20})
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9
+  const r = JSON.parse(out.trim().split('\n').at(-1))
+  r.server_cpu_pct = Math.round((100 * (cpuSeconds(pid) - c0)) / wall)
+  return r
 }
 
 function nodeFloor(runs = 7) {
@@ -200,7 +229,7 @@ if (startupOnly) {
 
 const results = []
 for (const start of [startKtool, startApache]) {
-  // Start-up: median of 3 starts.
+  // Start-up: median of 3 starts; the third stays up for the load.
   const starts = []
   let server
   for (let i = 0; i < 3; i++) {
@@ -209,23 +238,38 @@ for (const start of [startKtool, startApache]) {
     if (i < 2) await stop(s)
     else server = s
   }
-  const r = {name: server.name, startupMs: starts.sort((a, b) => a - b)[1], rssIdleMb: rssOf(server.child.pid), levels: []}
-  for (const n of LEVELS) {
-    r.levels.push(load(server.port, n))
-    process.stderr.write(`${server.name} ${n} sessions: ${JSON.stringify(r.levels.at(-1))}\n`)
+  results.push({name: server.name, server, startupMs: starts.sort((a, b) => a - b)[1], rssIdleMb: rssOf(server.child.pid), runs: new Map()})
+}
+// Load alternates between the servers, so that both see the same machine conditions.
+for (const n of LEVELS) {
+  for (let i = 0; i < repeat; i++) {
+    for (const r of i % 2 ? [...results].reverse() : results) {
+      const run = load(r.server, n)
+      r.runs.set(n, [...(r.runs.get(n) ?? []), run])
+      process.stderr.write(`${r.name} ${n} sessions, run ${i + 1}/${repeat}: ${JSON.stringify(run)}\n`)
+    }
   }
-  r.rssAfterMb = rssOf(server.child.pid)
-  await stop(server)
-  results.push(r)
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+for (const r of results) {
+  r.rssAfterMb = rssOf(r.server.child.pid)
+  await stop(r.server)
+  r.levels = LEVELS.map((n) => {
+    const runs = r.runs.get(n)
+    return {sessions: n, ops_per_s: median(runs.map((x) => x.ops_per_s)), all: runs.map((x) => x.ops_per_s),
+      p50_ms: median(runs.map((x) => x.p50_ms)), p99_ms: median(runs.map((x) => x.p99_ms)),
+      server_cpu_pct: median(runs.map((x) => x.server_cpu_pct)), gen_cpu_pct: median(runs.map((x) => x.gen_cpu_pct))}
+  })
 }
 const floor = nodeFloor()
 
 const [ours, theirs] = results
 const f = (x, d = 0) => Number(x).toFixed(d)
-console.log(`\nZooKeeper benchmark (${seconds} s per level, kazoo load generator, ${os.cpus().length} CPUs)\n`)
-console.log('| server | sessions | ops/s | p50 ms | p99 ms |')
-console.log('|---|---|---|---|---|')
-for (const r of results) for (const l of r.levels) console.log(`| ${r.name} | ${l.sessions} | ${l.ops_per_s} | ${l.p50_ms} | ${l.p99_ms} |`)
+console.log(`\nZooKeeper benchmark (${seconds} s per level, ${repeat} alternating runs per level, medians; kazoo load generator, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})\n`)
+console.log('| server | sessions | ops/s (median) | runs | p50 ms | p99 ms | server CPU % | generator CPU % |')
+console.log('|---|---|---|---|---|---|---|---|')
+for (const r of results) for (const l of r.levels) console.log(`| ${r.name} | ${l.sessions} | ${l.ops_per_s} | ${l.all.join(' ')} | ${l.p50_ms} | ${l.p99_ms} | ${l.server_cpu_pct} | ${l.gen_cpu_pct} |`)
+console.log('(CPU % of one core; the generator\'s Python threads share one GIL, so near 100% it is the bottleneck)')
 console.log('')
 console.log('| | ktool | Apache ZooKeeper 3.8 | ratio |')
 console.log('|---|---|---|---|')

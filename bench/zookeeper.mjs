@@ -1,23 +1,25 @@
 #!/usr/bin/env node
 // ZooKeeper benchmark: ktool zookeeper-start beside Apache ZooKeeper 3.8 (Debian) in the same run.
-// - throughput and latency: one kazoo load generator (/usr/bin/python3, threads, one session
-//   each) running a create/getData/setData/exists/getChildren/delete mix with 100-byte data at 1,
+// - throughput and latency: a kazoo load generator (bench/zk-load.py, /usr/bin/python3; the sessions
+//   split over --procs worker processes, default 4, threads inside each, one session per thread) running a create/getData/setData/exists/getChildren/delete mix with 100-byte data at 1,
 //   8 and 32 sessions; ops/s, p50 and p99;
 // - start-up: process start to the first `imok` (ktool: `ktool zookeeper-start`; Apache:
 //   zkServer.sh start-foreground, polled with srvr since Apache says imok before it serves),
 //   beside a bare `node -e ''`;
-// - RSS of the server process idle and after the load.
-// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel] [--repeat N] [--startup-only [N]]
+// - RSS of the server process (the java child for Apache) idle, right after each top-level run (the
+//   generator gone), 2 s later, and its peak (VmHWM); the same reads for both servers.
+// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel] [--repeat N] [--procs P] [--startup-only [N]]
 // Both servers run side by side (idle when not loaded) and the load alternates between them, N runs
 // (default 3) per level: a table shows each level's median ops/s, and the CPU each side used during
 // the runs. The machine has 2 cores shared by the server and the generator; kazoo's Python threads
-// share one GIL, so a generator near 100% of a core is the bottleneck, not the server.
+// share one GIL per process, hence several generator processes, but they still compete with the
+// server for the same 2 cores.
 // --startup-only: no load, no Apache; N (default 9) rounds alternating a bare `node -e ''` (spawn to
 // exit) and `ktool zookeeper-start` (spawn to the first `imok` for `ruok`), both spawned the same
 // way, so the ratio compares like with like under the same machine load; prints both medians.
 // Goals (issue 5): throughput >= Apache's at 32 sessions; start-up <= 2x `node -e ''` and <= half
 // of Apache's; RSS after load <= a quarter of Apache's.
-import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -29,79 +31,16 @@ const argv = process.argv.slice(2)
 const startupOnly = argv.includes('--startup-only')
 const repeatAt = argv.indexOf('--repeat')
 const repeat = repeatAt >= 0 ? Number(argv[repeatAt + 1]) || 3 : 3
-const seconds = Number(argv.find((a, i) => !a.startsWith('--') && (repeatAt < 0 || i !== repeatAt + 1)) ?? 5)
+const procsAt = argv.indexOf('--procs')
+const procs = procsAt >= 0 ? Number(argv[procsAt + 1]) || 4 : 4
+const optionValue = (i) => (repeatAt >= 0 && i === repeatAt + 1) || (procsAt >= 0 && i === procsAt + 1)
+const seconds = Number(argv.find((a, i) => !a.startsWith('--') && !optionValue(i)) ?? 5)
+const SETTLE_MS = 2000
 const LEVELS = [1, 8, 32]
 const PYTHON = '/usr/bin/python3'
 const ZK_HOME = '/usr/share/zookeeper'
 
-const LOAD = String.raw`# Load generator for bench/zookeeper.mjs: N kazoo sessions (threads), each looping over
-# create, getData, setData, exists, getChildren, delete on its own node with 100-byte data.
-# Prints one JSON line: ops, seconds, ops/s, p50/p99 latency in ms.
-import json
-import sys
-import threading
-import time
-
-import resource
-
-from kazoo.client import KazooClient
-
-hosts, sessions, seconds, root = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-data = b'x' * 100
-setup = KazooClient(hosts=hosts, timeout=30)
-setup.start()
-setup.ensure_path(root)
-clients = []
-for _ in range(sessions):
-    c = KazooClient(hosts=hosts, timeout=30)
-    c.start()
-    clients.append(c)
-lat = [[] for _ in range(sessions)]
-start_evt = threading.Event()
-stop_at = [0.0]
-
-
-def worker(i):
-    c = clients[i]
-    base = '%s/s%d' % (root, i)
-    c.ensure_path(base)
-    mine = lat[i]
-    n = 0
-    start_evt.wait()
-    while time.time() < stop_at[0]:
-        p = '%s/n%d' % (base, n)
-        n += 1
-        for op in (lambda: c.create(p, data), lambda: c.get(p), lambda: c.set(p, data), lambda: c.exists(p),
-                   lambda: c.get_children(base), lambda: c.delete(p)):
-            t = time.perf_counter()
-            op()
-            mine.append(time.perf_counter() - t)
-
-
-threads = [threading.Thread(target=worker, args=(i,)) for i in range(sessions)]
-for t in threads:
-    t.start()
-time.sleep(0.3)
-t0 = time.time()
-ru0 = resource.getrusage(resource.RUSAGE_SELF)
-stop_at[0] = t0 + seconds
-start_evt.set()
-for t in threads:
-    t.join()
-elapsed = time.time() - t0
-ru1 = resource.getrusage(resource.RUSAGE_SELF)
-gen_cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
-all_lat = sorted(x for l in lat for x in l)
-for c in clients:
-    c.stop()
-    c.close()
-setup.delete(root, recursive=True)
-setup.stop()
-n = len(all_lat)
-print(json.dumps({'sessions': sessions, 'ops': n, 'seconds': round(elapsed, 2), 'ops_per_s': round(n / elapsed),
-                  'p50_ms': round(all_lat[n // 2] * 1000, 3), 'p99_ms': round(all_lat[int(n * 0.99)] * 1000, 3),
-                  'gen_cpu_pct': round(100 * gen_cpu / elapsed)}))
-`
+const LOAD = join(root, 'bench/zk-load.py')
 
 function freePort() {
   return new Promise((resolve) => {
@@ -137,8 +76,9 @@ function serverPid(pid) {
   return kids.find((k) => fs.readFileSync(`/proc/${k}/cmdline`, 'utf8').includes('java')) ?? pid
 }
 
-function rssOf(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${serverPid(pid)}/status`, 'utf8'))
+function rssOf(pid, field = 'VmRSS') {
+  // MB of the server process itself (the java child for zkServer.sh). VmHWM is the peak RSS.
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${serverPid(pid)}/status`, 'utf8'))
   return m ? Number(m[1]) / 1024 : NaN
 }
 
@@ -181,16 +121,36 @@ async function stop(s) {
   fs.rmSync(s.dir, {recursive: true, force: true})
 }
 
-function load(server, sessions) {
-  // Server CPU is taken over the whole generator run (connect and clean-up included), as a share
-  // of one core over that wall time; the generator's own share covers the timed loop only.
+async function load(server, sessions) {
+  // Server CPU is sampled when the generator prints "go" and "done" around its timed loop (all
+  // sessions connected, none closed yet), as a share of one core over that wall time.
   const pid = serverPid(server.child.pid)
-  const c0 = cpuSeconds(pid)
-  const t0 = process.hrtime.bigint()
-  const out = execFileSync(PYTHON, ['-c', LOAD, `127.0.0.1:${server.port}`, String(sessions), String(seconds), `/bench-${process.pid}-${sessions}`], {encoding: 'utf8', maxBuffer: 1 << 20})
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9
-  const r = JSON.parse(out.trim().split('\n').at(-1))
-  r.server_cpu_pct = Math.round((100 * (cpuSeconds(pid) - c0)) / wall)
+  const gen = spawn(PYTHON, [LOAD, `127.0.0.1:${server.port}`, String(sessions), String(seconds), `/bench-${process.pid}-${sessions}`, String(procs)], {stdio: ['ignore', 'pipe', 'inherit']})
+  let c0, t0, c1, t1
+  const lines = []
+  let buf = ''
+  gen.stdout.setEncoding('utf8').on('data', (d) => {
+    buf += d
+    for (let i; (i = buf.indexOf('\n')) >= 0; buf = buf.slice(i + 1)) {
+      const line = buf.slice(0, i)
+      if (line === 'go') [c0, t0] = [cpuSeconds(pid), process.hrtime.bigint()]
+      else if (line === 'done') [c1, t1] = [cpuSeconds(pid), process.hrtime.bigint()]
+      else lines.push(line)
+    }
+  })
+  const code = await new Promise((res) => gen.on('exit', res))
+  await new Promise((res) => setImmediate(res))
+  if (code !== 0 || c1 === undefined) throw new Error(`load generator exited ${code}`)
+  const r = JSON.parse(lines.at(-1))
+  r.server_cpu_pct = Math.round((100 * (c1 - c0)) / (Number(t1 - t0) / 1e9))
+  // RSS after load, taken the same way for both servers: the server's VmRSS as soon as the
+  // generator has exited (its sessions closed, its tree deleted), and again after a settle with
+  // nothing running (only at the top level, to keep the run short).
+  if (sessions === LEVELS.at(-1)) {
+    r.rss_now_mb = Math.round(rssOf(server.child.pid))
+    await new Promise((res) => setTimeout(res, SETTLE_MS))
+    r.rss_settled_mb = Math.round(rssOf(server.child.pid))
+  }
   return r
 }
 
@@ -244,7 +204,7 @@ for (const start of [startKtool, startApache]) {
 for (const n of LEVELS) {
   for (let i = 0; i < repeat; i++) {
     for (const r of i % 2 ? [...results].reverse() : results) {
-      const run = load(r.server, n)
+      const run = await load(r.server, n)
       r.runs.set(n, [...(r.runs.get(n) ?? []), run])
       process.stderr.write(`${r.name} ${n} sessions, run ${i + 1}/${repeat}: ${JSON.stringify(run)}\n`)
     }
@@ -252,7 +212,10 @@ for (const n of LEVELS) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 for (const r of results) {
-  r.rssAfterMb = rssOf(r.server.child.pid)
+  const top = r.runs.get(LEVELS.at(-1))
+  r.rssAfterMb = median(top.map((x) => x.rss_now_mb))
+  r.rssSettledMb = median(top.map((x) => x.rss_settled_mb))
+  r.rssPeakMb = rssOf(r.server.child.pid, 'VmHWM')
   await stop(r.server)
   r.levels = LEVELS.map((n) => {
     const runs = r.runs.get(n)
@@ -269,13 +232,15 @@ console.log(`\nZooKeeper benchmark (${seconds} s per level, ${repeat} alternatin
 console.log('| server | sessions | ops/s (median) | runs | p50 ms | p99 ms | server CPU % | generator CPU % |')
 console.log('|---|---|---|---|---|---|---|---|')
 for (const r of results) for (const l of r.levels) console.log(`| ${r.name} | ${l.sessions} | ${l.ops_per_s} | ${l.all.join(' ')} | ${l.p50_ms} | ${l.p99_ms} | ${l.server_cpu_pct} | ${l.gen_cpu_pct} |`)
-console.log('(CPU % of one core; the generator\'s Python threads share one GIL, so near 100% it is the bottleneck)')
+console.log(`(CPU % of one core, so up to ${os.cpus().length * 100}; the generator runs ${procs} Python processes (sessions split between them, threads inside each), so it is no longer held to one core by the GIL, but it shares the ${os.cpus().length} CPUs with the server under test)`)
 console.log('')
 console.log('| | ktool | Apache ZooKeeper 3.8 | ratio |')
 console.log('|---|---|---|---|')
 console.log(`| start-up to serving (ms) | ${f(ours.startupMs)} | ${f(theirs.startupMs)} | ${f(ours.startupMs / theirs.startupMs, 2)} |`)
 console.log(`| \`node -e ''\` (ms) | ${f(floor)} | | ktool / floor ${f(ours.startupMs / floor, 2)} |`)
 console.log(`| RSS idle (MB) | ${f(ours.rssIdleMb)} | ${f(theirs.rssIdleMb)} | ${f(ours.rssIdleMb / theirs.rssIdleMb, 2)} |`)
-console.log(`| RSS after load (MB) | ${f(ours.rssAfterMb)} | ${f(theirs.rssAfterMb)} | ${f(ours.rssAfterMb / theirs.rssAfterMb, 2)} |`)
+console.log(`| RSS right after load (MB) | ${f(ours.rssAfterMb)} | ${f(theirs.rssAfterMb)} | ${f(ours.rssAfterMb / theirs.rssAfterMb, 2)} |`)
+console.log(`| RSS ${SETTLE_MS / 1000} s after load (MB) | ${f(ours.rssSettledMb)} | ${f(theirs.rssSettledMb)} | ${f(ours.rssSettledMb / theirs.rssSettledMb, 2)} |`)
+console.log(`| peak RSS, VmHWM (MB) | ${f(ours.rssPeakMb)} | ${f(theirs.rssPeakMb)} | ${f(ours.rssPeakMb / theirs.rssPeakMb, 2)} |`)
 const t32 = (r) => r.levels.find((l) => l.sessions === 32).ops_per_s
 console.log(`| ops/s at 32 sessions | ${t32(ours)} | ${t32(theirs)} | ${f(t32(ours) / t32(theirs), 2)} |`)

@@ -12,6 +12,8 @@ import {waitFor} from '../helpers/wait.js'
 
 let broker: Awaited<ReturnType<typeof startBroker>>
 let dir: string
+/** Every worker started here, so that a failed test leaves none running. */
+const workers: ChildProcess[] = []
 
 beforeAll(async () => {
   broker = await startBroker({'num.partitions': '1'})
@@ -19,6 +21,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL')
   await broker?.stop()
   if (dir) rmSync(dir, {recursive: true, force: true})
 })
@@ -59,6 +62,7 @@ function quickstartFiles(name: string): {worker: string; source: string; sink: s
 
 function startWorker(files: {worker: string; source: string; sink: string}): {child: ChildProcess; log: () => string; exit: Promise<number | null>} {
   const child = spawn(process.execPath, [BIN, 'connect-standalone', files.worker, files.source, files.sink], {env: CLI_ENV})
+  workers.push(child)
   let log = ''
   child.stdout!.on('data', (d) => (log += d))
   child.stderr!.on('data', (d) => (log += d))

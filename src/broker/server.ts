@@ -127,6 +127,11 @@ export class KafkaBroker {
     return this.coordination?.connectString
   }
 
+  /** The broker's ZooKeeper session (undefined without ZooKeeper): tests expire it. */
+  get zookeeperSession(): import('./cluster/zk-client.js').ZkClient | undefined {
+    return this.coordination?.zk
+  }
+
   async start(): Promise<void> {
     this.transition('starting')
     const id = () => `[KafkaServer id=${this.config.brokerId}]`

@@ -6,14 +6,16 @@
 //     data in <first log dir>/.ktool-zookeeper. If it cannot start, the broker keeps its topic
 //     metadata in <first log dir>/ktool-metadata.json instead and says so.
 // Either way the broker registers /brokers/ids/<id> (ephemeral), becomes /controller, and keeps
-// /cluster/id.
+// /cluster/id. When the ZooKeeper session expires, it does what Kafka does: a new session, the
+// ephemeral /brokers/ids/<id> created again (waiting out a node the old session still holds), a
+// controller election (the epoch bumped), and the metadata watches installed again.
 import {join} from 'node:path'
 import {mkdirSync} from 'node:fs'
 import type {Clock} from '../../common/clock.js'
 import type {Logger} from '../../common/logger.js'
 import type {BrokerConfig} from '../config.js'
 import type {MetadataBackend, MetadataStore} from './metadata-store.js'
-import {ZkClient, ZkTimeoutError, isNodeExists} from './zk-client.js'
+import {ZkClient, ZkTimeoutError, isBadVersion, isNoNode, isNodeExists} from './zk-client.js'
 import {ZkMetadataBackend} from './zk-backend.js'
 
 export class CoordinationError extends Error {}
@@ -25,6 +27,8 @@ export interface Coordination {
   createBackend(store: MetadataStore): MetadataBackend | null
   generateBrokerId(): Promise<number>
   registerBroker(config: BrokerConfig, ports: number[]): Promise<void>
+  /** The broker's session (tests: expire it; tools: watch it). Undefined without ZooKeeper. */
+  readonly zk?: ZkClient
   /** Closes the ZooKeeper session (our ephemeral nodes go away). */
   stop(): Promise<void>
   stopEmbedded(): Promise<void>
@@ -83,11 +87,11 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
   }
   if (!connectString) return fileOnly()
 
-  // A chroot (host:port/kafka) is honoured by node-zookeeper-client itself.
+  // A chroot (host:port/kafka) is applied by the client to every path.
   zkLog.info(`[ZooKeeperClient Kafka server] Initializing a new session to ${connectString}.`)
   let zk: ZkClient
   try {
-    zk = await ZkClient.connect(connectString, config.zookeeperSessionTimeoutMs, embedded ? 10_000 : config.zookeeperConnectionTimeoutMs)
+    zk = await ZkClient.connect(connectString, config.zookeeperSessionTimeoutMs, embedded ? 10_000 : config.zookeeperConnectionTimeoutMs, zkLog)
   } catch (error) {
     await embedded?.stop().catch(() => undefined)
     if (error instanceof ZkTimeoutError) throw new CoordinationError(`kafka.zookeeper.ZooKeeperClientTimeoutException: Timed out waiting for connection while in state: CONNECTING (zookeeper.connect=${connectString})`)
@@ -98,14 +102,14 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
     // A chroot that does not exist yet is created first, from the root, as Kafka does.
     const slash = connectString.indexOf('/')
     if (slash >= 0 && connectString.length > slash + 1 && !(await zk.exists('/'))) {
-      zk.close()
+      await zk.close()
       const root = await ZkClient.connect(connectString.slice(0, slash), config.zookeeperSessionTimeoutMs, config.zookeeperConnectionTimeoutMs)
       try {
         await root.mkdirp(connectString.slice(slash))
       } finally {
-        root.close()
+        await root.close()
       }
-      zk = await ZkClient.connect(connectString, config.zookeeperSessionTimeoutMs, config.zookeeperConnectionTimeoutMs)
+      zk = await ZkClient.connect(connectString, config.zookeeperSessionTimeoutMs, config.zookeeperConnectionTimeoutMs, zkLog)
     }
     // A chroot must exist before anything under it (Kafka creates it too). The reads go out
     // together with the layout check, and the two writes together after it: the session keeps
@@ -136,11 +140,46 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
     const writeEpoch = () => (epochData?.data?.length ? zk.setData('/controller_epoch', String(controllerEpoch)) : zk.put('/controller_epoch', String(controllerEpoch)))
     const writes = await Promise.allSettled([stored?.id ? Promise.resolve() : createClusterId(), writeEpoch()])
     for (const w of writes) if (w.status === 'rejected') throw w.reason
+    const controllerLog = logger.child('kafka.controller.KafkaController')
+    let backend: ZkMetadataBackend | undefined
+    let store: MetadataStore | undefined
+    let registration: {cfg: BrokerConfig; body: string; endpoints: string[]} | undefined
+
+    const register = async () => {
+      const {cfg, body, endpoints} = registration!
+      await ephemeral(zk, `/brokers/ids/${cfg.brokerId}`, body, zkLog, config.zookeeperSessionTimeoutMs)
+      logger.child('kafka.zk.KafkaZkClient').info(`Registered broker ${cfg.brokerId} at path /brokers/ids/${cfg.brokerId} with addresses: ${endpoints.join(',')}`)
+    }
+    const elect = async (brokerId: number) => {
+      await ephemeral(zk, '/controller', JSON.stringify({version: 1, brokerid: brokerId, timestamp: String(clock.now())}), zkLog, config.zookeeperSessionTimeoutMs)
+      controllerLog.info(`[Controller id=${brokerId}] ${brokerId} successfully elected as the controller. Epoch incremented to ${controllerEpoch} and epoch zk version is now ${controllerEpoch}`)
+    }
+    // A new session: register again, elect again (a new epoch), watch again, as Kafka's
+    // RegisterBrokerAndReelect does after its ZooKeeperClient re-initialises.
+    zk.onExpired(() => {
+      if (registration) controllerLog.info(`[Controller id=${registration.cfg.brokerId}] Resigned`)
+    })
+    zk.onNewSession(async () => {
+      if (!registration) return
+      await register()
+      controllerEpoch = await bumpControllerEpoch(zk, controllerEpoch)
+      if (store) store.controllerEpoch = controllerEpoch
+      if (backend) backend.controllerEpoch = controllerEpoch
+      await elect(registration.cfg.brokerId)
+      await backend?.resync()
+    })
     return {
       clusterId,
-      controllerEpoch,
+      get controllerEpoch() {
+        return controllerEpoch
+      },
       connectString,
-      createBackend: (store) => new ZkMetadataBackend(zk, store, store.brokerId, controllerEpoch, logger.child('kafka.controller.KafkaController')),
+      zk,
+      createBackend: (s) => {
+        store = s
+        backend = new ZkMetadataBackend(zk, s, s.brokerId, controllerEpoch, controllerLog)
+        return backend
+      },
       async generateBrokerId() {
         const stat = await zk.setData('/brokers/seqid', '')
         return 1000 + stat.version
@@ -160,36 +199,77 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
           timestamp: String(clock.now()),
         }
         if (cfg.rack) body.rack = cfg.rack
-        await ephemeral(zk, `/brokers/ids/${cfg.brokerId}`, JSON.stringify(body), zkLog)
-        logger.child('kafka.zk.KafkaZkClient').info(`Registered broker ${cfg.brokerId} at path /brokers/ids/${cfg.brokerId} with addresses: ${endpoints.join(',')}`)
-        await ephemeral(zk, '/controller', JSON.stringify({version: 1, brokerid: cfg.brokerId, timestamp: String(clock.now())}), zkLog)
-        logger.child('kafka.controller.KafkaController').info(`[Controller id=${cfg.brokerId}] ${cfg.brokerId} successfully elected as the controller. Epoch incremented to ${controllerEpoch} and epoch zk version is now ${controllerEpoch}`)
-        // Session expiry drops our ephemeral nodes: register again on the next connection.
-        zk.on('expired', () => zkLog.warn('[ZooKeeperClient Kafka server] Session expired.'))
+        registration = {cfg, body: JSON.stringify(body), endpoints}
+        await register()
+        await elect(cfg.brokerId)
       },
       async stop() {
-        zk.close()
+        await zk.close()
       },
       async stopEmbedded() {
         await embedded?.stop()
       },
     }
   } catch (error) {
-    zk.close()
+    await zk.close()
     await embedded?.stop().catch(() => undefined)
     throw error
   }
 }
 
-/** Creates an ephemeral node; a stale one left by our previous session (a restart within the session timeout) is replaced. */
-async function ephemeral(zk: ZkClient, path: string, data: string, logger: Logger): Promise<void> {
-  try {
-    await zk.create(path, data, 'ephemeral')
-  } catch (error) {
-    if (!isNodeExists(error)) throw error
-    logger.warn(`${path} already exists (a previous session of this broker?); replacing it`)
+/** Reads /controller_epoch and writes it + 1 (conditionally: another controller may be electing). */
+async function bumpControllerEpoch(zk: ZkClient, current: number): Promise<number> {
+  for (;;) {
+    try {
+      const {data, stat} = await zk.getData('/controller_epoch')
+      const next = Math.max(current, Number(data?.toString() || 0)) + 1
+      await zk.setData('/controller_epoch', String(next), stat.version)
+      return next
+    } catch (error) {
+      if (isNoNode(error)) {
+        await zk.put('/controller_epoch', String(current + 1))
+        return current + 1
+      }
+      if (!isBadVersion(error)) throw error
+    }
+  }
+}
+
+/**
+ * Creates an ephemeral node. When it exists already:
+ * - owned by this session (a create retried after a lost connection): done;
+ * - owned by an earlier session of this process (it expired, and ZooKeeper has not removed its
+ *   nodes yet): wait for the node to go, then create it (Kafka's "backoff for this node to be
+ *   deleted by Zookeeper and retry");
+ * - owned by another session (a previous run of this broker, restarted within the session timeout):
+ *   replaced, with a warning.
+ */
+async function ephemeral(zk: ZkClient, path: string, data: string, logger: Logger, sessionTimeoutMs: number): Promise<void> {
+  const deadline = Date.now() + sessionTimeoutMs * 2
+  for (;;) {
+    try {
+      await zk.create(path, data, 'ephemeral')
+      return
+    } catch (error) {
+      if (!isNodeExists(error)) throw error
+    }
+    let gone!: () => void
+    const deleted = new Promise<void>((resolve) => (gone = resolve))
+    const stat = await zk.stat(path, () => gone())
+    if (!stat) {
+      logger.info(`The ephemeral node at ${path} went away while reading it, attempting create() again`)
+      continue
+    }
+    if (stat.ephemeralOwner === zk.sessionId) return
+    if (zk.previousSessions.includes(stat.ephemeralOwner) && Date.now() < deadline) {
+      logger.info(`I wrote this conflicted ephemeral node [${data}] at ${path} a while back in a different session, hence I will backoff for this node to be deleted by Zookeeper and retry`)
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([deleted, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))])
+      clearTimeout(timer)
+      continue
+    }
+    logger.warn(`${path} already exists, owned by session 0x${stat.ephemeralOwner.toString(16)} (a previous run of this broker?); replacing it`)
     await zk.remove(path)
-    await zk.create(path, data, 'ephemeral')
   }
 }
 

@@ -12,7 +12,7 @@
 import type {Logger} from '../../common/logger.js'
 import type {TopicInfo} from './metadata.js'
 import {PRODUCER_ID_BLOCK_SIZE, type MetadataBackend, type MetadataStore} from './metadata-store.js'
-import {isNodeExists, isNoNode, type ZkClient} from './zk-client.js'
+import {isBadVersion, isNodeExists, isNoNode, type ZkClient} from './zk-client.js'
 
 interface TopicZNode {
   partitions: Record<string, number[]>
@@ -28,7 +28,8 @@ export class ZkMetadataBackend implements MetadataBackend {
     private readonly zk: ZkClient,
     private readonly store: MetadataStore,
     private readonly brokerId: number,
-    private readonly controllerEpoch: number,
+    /** Bumped by each controller election (a new ZooKeeper session re-elects). */
+    public controllerEpoch: number,
     private readonly logger: Logger,
   ) {}
 
@@ -192,9 +193,22 @@ export class ZkMetadataBackend implements MetadataBackend {
         await this.zk.setData('/latest_producer_id_block', JSON.stringify({version: 1, broker: this.brokerId, block_start: String(start), block_end: String(end)}), stat.version)
         return {start, end}
       } catch (error) {
-        if ((error as {getCode?: () => number}).getCode?.() !== -103) throw error // BAD_VERSION: someone else won, retry
+        if (!isBadVersion(error)) throw error // someone else won: retry
       }
     }
+  }
+
+  /**
+   * After a new session (the old one expired, and its watches with it): install the watches again
+   * and catch up with what changed meanwhile (topics created, deleted or grown, deletion requests,
+   * config changes).
+   */
+  async resync(): Promise<void> {
+    if (this.closed) return
+    await this.onTopicsChanged()
+    for (const t of this.store.topics()) await this.onTopicChanged(t.name, -1)
+    await this.watchDeletions()
+    await this.watchConfigChanges()
   }
 
   async close(): Promise<void> {

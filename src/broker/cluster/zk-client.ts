@@ -1,76 +1,181 @@
-// Promise wrapper over node-zookeeper-client with what the broker needs: connect with a timeout,
-// create/ensure/get/set/remove (recursive), children with watches.
-import zookeeper from 'node-zookeeper-client'
-import type {Client, Stat, Event} from 'node-zookeeper-client'
+// The broker's ZooKeeper session, as Kafka's ZooKeeperClient keeps it, over ktool's own client
+// (src/protocol/zookeeper/client: no third-party module to load at start-up). What it adds:
+// - connect with a timeout (zookeeper.connection.timeout.ms), JSON helpers, put, mkdirp,
+//   recursive remove, createAll in one multi;
+// - session expiry: a new session is created (retrying until it works or the client is closed),
+//   then every onNewSession handler runs (broker registration, controller election, watches).
+//   Operations issued while the new session is being set up wait for it.
+import {ZooKeeperClient, ZooKeeperError, Err, type Stat, type Watcher, type CreateModeName} from '../../protocol/zookeeper/client/index.js'
+import type {Logger} from '../../common/logger.js'
 
-const {CreateMode, Exception} = zookeeper
+export type {Stat, Watcher, WatchEvent} from '../../protocol/zookeeper/client/index.js'
 
 export class ZkTimeoutError extends Error {}
 
-/** node-zookeeper-client errors carry no path; add the operation and path to the message. */
-function annotate(error: unknown, op: string, path: string): unknown {
-  if (error && typeof error === 'object' && 'message' in error) {
-    try {
-      ;(error as Error).message = `${(error as Error).message} (${op} ${path})`
-    } catch {
-      // read-only message: leave it
-    }
-  }
-  return error
-}
-
 export function isNoNode(error: unknown): boolean {
-  return (error as {getCode?: () => number})?.getCode?.() === Exception.NO_NODE
+  return error instanceof ZooKeeperError && error.code === Err.NONODE
 }
 export function isNodeExists(error: unknown): boolean {
-  return (error as {getCode?: () => number})?.getCode?.() === Exception.NODE_EXISTS
+  return error instanceof ZooKeeperError && error.code === Err.NODEEXISTS
+}
+export function isBadVersion(error: unknown): boolean {
+  return error instanceof ZooKeeperError && error.code === Err.BADVERSION
+}
+
+type Handler = () => void | Promise<void>
+
+async function open(connectString: string, sessionTimeoutMs: number, connectionTimeoutMs: number): Promise<ZooKeeperClient> {
+  const client = new ZooKeeperClient(connectString, {sessionTimeoutMs})
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ZkTimeoutError('Timed out waiting for connection while in state: CONNECTING')), connectionTimeoutMs)
+      }),
+    ])
+    return client
+  } catch (error) {
+    await client.close(0)
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 export class ZkClient {
-  private constructor(readonly client: Client, readonly connectString: string) {}
+  private readonly expiredHandlers: Handler[] = []
+  private readonly newSessionHandlers: Handler[] = []
+  private readonly events = new Map<string, (() => void)[]>()
+  /** Resolves when a usable session is there (pending while a new one is being created). */
+  private ready: Promise<void> = Promise.resolve()
+  private closed = false
+  /** Sessions this process had before the current one (their ephemeral nodes are ours to wait out). */
+  readonly previousSessions: bigint[] = []
 
-  static async connect(connectString: string, sessionTimeoutMs: number, connectionTimeoutMs: number): Promise<ZkClient> {
-    const client = zookeeper.createClient(connectString, {sessionTimeout: sessionTimeoutMs, spinDelay: 200, retries: 1_000_000})
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.close()
-        reject(new ZkTimeoutError('Timed out waiting for connection while in state: CONNECTING'))
-      }, connectionTimeoutMs)
-      client.once('connected', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-      client.connect()
-    })
-    return new ZkClient(client, connectString)
+  private constructor(
+    private client: ZooKeeperClient,
+    readonly connectString: string,
+    private readonly sessionTimeoutMs: number,
+    private readonly connectionTimeoutMs: number,
+    private readonly logger: Logger | undefined,
+  ) {
+    this.attach(client)
   }
 
-  close(): void {
-    this.client.close()
+  static async connect(connectString: string, sessionTimeoutMs: number, connectionTimeoutMs: number, logger?: Logger): Promise<ZkClient> {
+    return new ZkClient(await open(connectString, sessionTimeoutMs, connectionTimeoutMs), connectString, sessionTimeoutMs, connectionTimeoutMs, logger)
+  }
+
+  get sessionId(): bigint {
+    return this.client.sessionId
+  }
+
+  get sessionPassword(): Buffer {
+    return this.client.sessionPassword
+  }
+
+  get negotiatedTimeoutMs(): number {
+    return this.client.sessionTimeoutMs
+  }
+
+  private attach(client: ZooKeeperClient): void {
+    client.on('connected', () => this.fire('connected'))
+    client.on('disconnected', () => this.fire('disconnected'))
+    client.on('error', (error: Error) => this.logger?.error(`[ZooKeeperClient Kafka server] Watcher failed: ${error.message}`))
+    client.on('expired', () => {
+      if (this.client !== client || this.closed) return
+      this.logger?.child('org.apache.zookeeper.ClientCnxn').warn(`Unable to reconnect to ZooKeeper service, session 0x${client.sessionId.toString(16)} has expired`)
+      this.fire('expired')
+      this.ready = this.reinitialize(client)
+    })
+  }
+
+  private fire(event: string): void {
+    for (const fn of this.events.get(event) ?? []) fn()
   }
 
   on(event: 'expired' | 'disconnected' | 'connected', fn: () => void): void {
-    this.client.on(event, fn)
+    const list = this.events.get(event) ?? []
+    list.push(fn)
+    this.events.set(event, list)
   }
 
-  create(path: string, data: Buffer | string | null, mode: 'persistent' | 'ephemeral' | 'persistent_sequential' = 'persistent'): Promise<string> {
-    const m = mode === 'ephemeral' ? CreateMode.EPHEMERAL : mode === 'persistent_sequential' ? CreateMode.PERSISTENT_SEQUENTIAL : CreateMode.PERSISTENT
-    const buf = data === null ? null : Buffer.isBuffer(data) ? data : Buffer.from(data)
-    return new Promise((resolve, reject) => {
-      this.client.create(path, buf as Buffer, m, (error, p) => (error ? reject(annotate(error, 'create', path)) : resolve(p)))
-    })
+  /** Runs when the session has expired, before a new one is created (Kafka: beforeInitializingSession). */
+  onExpired(fn: Handler): void {
+    this.expiredHandlers.push(fn)
+  }
+
+  /** Runs once a new session replaces an expired one (Kafka: afterInitializingSession). */
+  onNewSession(fn: Handler): void {
+    this.newSessionHandlers.push(fn)
+  }
+
+  /** Resolves once the session in use was set up and its handlers have run (tests, tools). */
+  whenReady(): Promise<void> {
+    return this.ready
+  }
+
+  private async reinitialize(expired: ZooKeeperClient): Promise<void> {
+    const log = this.logger
+    log?.info('[ZooKeeperClient Kafka server] Session expired.')
+    for (const fn of this.expiredHandlers) await runHandler(fn, log)
+    this.previousSessions.push(expired.sessionId)
+    await expired.close(0)
+    // Retry until a session is there (Kafka retries forever), unless we are being closed.
+    for (let attempt = 0; !this.closed; attempt++) {
+      log?.info(`[ZooKeeperClient Kafka server] Initializing a new session to ${this.connectString}.`)
+      try {
+        this.client = await open(this.connectString, this.sessionTimeoutMs, this.connectionTimeoutMs)
+        if (this.closed) {
+          await this.client.close()
+          return
+        }
+        this.attach(this.client)
+        log?.info('[ZooKeeperClient Kafka server] Connected.')
+        break
+      } catch (error) {
+        log?.warn(`[ZooKeeperClient Kafka server] Could not create a new session: ${(error as Error).message}`)
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(attempt, 4))))
+      }
+    }
+    if (this.closed) return
+    // Handlers use this client: let their operations through (they would wait for `ready`).
+    this.ready = Promise.resolve()
+    for (const fn of this.newSessionHandlers) await runHandler(fn, log)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    await this.client.close()
+  }
+
+  private async c(): Promise<ZooKeeperClient> {
+    await this.ready
+    return this.client
+  }
+
+  async create(path: string, data: Buffer | string | null, mode: CreateModeName = 'persistent'): Promise<string> {
+    return (await this.c()).create(path, data, mode)
   }
 
   /** Creates persistent empty nodes in one multi-op (all or none). */
-  createAll(paths: string[]): Promise<void> {
-    const tx = this.client.transaction()
-    for (const p of paths) tx.create(p, CreateMode.PERSISTENT)
-    return new Promise((resolve, reject) => tx.commit((error) => (error ? reject(annotate(error, 'multi', paths.join(','))) : resolve())))
+  async createAll(paths: string[]): Promise<void> {
+    await (await this.c()).multi(paths.map((path) => ({type: 'create' as const, path})))
   }
 
   /** Creates the path and its parents when missing. */
-  mkdirp(path: string): Promise<void> {
-    return new Promise((resolve, reject) => this.client.mkdirp(path, (error) => (error ? reject(annotate(error, 'mkdirp', path)) : resolve())))
+  async mkdirp(path: string): Promise<void> {
+    const parts = path.split('/').filter(Boolean)
+    let current = ''
+    for (const part of parts) {
+      current += '/' + part
+      try {
+        await this.create(current, null)
+      } catch (error) {
+        if (!isNodeExists(error)) throw error
+      }
+    }
   }
 
   /** Creates a node (parents included) or overwrites its data. */
@@ -90,15 +195,11 @@ export class ZkClient {
     }
   }
 
-  getData(path: string, watcher?: (event: Event) => void): Promise<{data: Buffer | null; stat: Stat}> {
-    return new Promise((resolve, reject) => {
-      const cb = (error: unknown, data: Buffer, stat: Stat) => (error ? reject(annotate(error, 'getData', path)) : resolve({data: data ?? null, stat}))
-      if (watcher) this.client.getData(path, watcher, cb as never)
-      else this.client.getData(path, cb as never)
-    })
+  async getData(path: string, watcher?: Watcher): Promise<{data: Buffer | null; stat: Stat}> {
+    return (await this.c()).getData(path, watcher)
   }
 
-  async getJson<T>(path: string, watcher?: (event: Event) => void): Promise<T | null> {
+  async getJson<T>(path: string, watcher?: Watcher): Promise<T | null> {
     try {
       const {data} = await this.getData(path, watcher)
       return data && data.length ? (JSON.parse(data.toString('utf8')) as T) : null
@@ -108,26 +209,30 @@ export class ZkClient {
     }
   }
 
-  setData(path: string, data: string | Buffer, version = -1): Promise<Stat> {
-    return new Promise((resolve, reject) => this.client.setData(path, Buffer.isBuffer(data) ? data : Buffer.from(data), version, (error, stat) => (error ? reject(annotate(error, 'setData', path)) : resolve(stat))))
+  async setData(path: string, data: string | Buffer, version = -1): Promise<Stat> {
+    return (await this.c()).setData(path, data, version)
   }
 
-  getChildren(path: string, watcher?: (event: Event) => void): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      const cb = (error: unknown, children: string[]) => (error ? reject(annotate(error, 'getChildren', path)) : resolve(children))
-      if (watcher) this.client.getChildren(path, watcher, cb as never)
-      else this.client.getChildren(path, cb as never)
-    })
+  async getChildren(path: string, watcher?: Watcher): Promise<string[]> {
+    return (await this.c()).getChildren(path, watcher)
   }
 
-  exists(path: string): Promise<boolean> {
-    return new Promise((resolve, reject) => this.client.exists(path, (error, stat) => (error ? reject(error) : resolve(!!stat))))
+  async exists(path: string): Promise<boolean> {
+    return (await (await this.c()).exists(path)) !== null
   }
 
-  remove(path: string): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.client.remove(path, -1, (error) => (error && !isNoNode(error) ? reject(annotate(error, 'remove', path)) : resolve())),
-    )
+  /** The node's Stat or null; with a watcher, it fires on creation, change or deletion. */
+  async stat(path: string, watcher?: Watcher): Promise<Stat | null> {
+    return (await this.c()).exists(path, watcher)
+  }
+
+  /** Deletes a node; a missing one is not an error. */
+  async remove(path: string): Promise<void> {
+    try {
+      await (await this.c()).delete(path, -1)
+    } catch (error) {
+      if (!isNoNode(error)) throw error
+    }
   }
 
   async removeRecursive(path: string): Promise<void> {
@@ -140,5 +245,13 @@ export class ZkClient {
     }
     for (const c of children) await this.removeRecursive(`${path}/${c}`)
     await this.remove(path)
+  }
+}
+
+async function runHandler(fn: Handler, log: Logger | undefined): Promise<void> {
+  try {
+    await fn()
+  } catch (error) {
+    log?.error(`[ZooKeeperClient Kafka server] Session handler failed: ${(error as Error).message}`)
   }
 }

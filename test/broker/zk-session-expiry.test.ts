@@ -9,15 +9,9 @@ import {startZooKeeper, type StartedZooKeeper} from '../helpers/zookeeper.js'
 import {startBroker, type StartedBroker} from '../helpers/broker.js'
 import {waitFor} from '../helpers/wait.js'
 import {ZooKeeperClient} from '../../src/protocol/zookeeper/client/index.js'
+import {expireSession} from './cluster/expire-session.js'
 
 const {Kafka, logLevel} = kafkajs
-
-/** Closes the session of `session` from a second connection: the server expires it for its owner. */
-export async function expireSession(connectString: string, session: {sessionId: bigint; sessionPassword: Buffer}): Promise<void> {
-  const thief = new ZooKeeperClient(connectString, {sessionId: session.sessionId, sessionPassword: session.sessionPassword, sessionTimeoutMs: 6000})
-  await thief.connect()
-  await thief.close()
-}
 
 describe('broker: ZooKeeper session expiry', () => {
   let zk: StartedZooKeeper

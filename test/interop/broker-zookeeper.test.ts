@@ -8,6 +8,7 @@ import {startBroker, type StartedBroker} from '../helpers/broker.js'
 import {waitFor} from '../helpers/wait.js'
 import {ZkClient} from '../../src/broker/cluster/zk-client.js'
 import {startApacheZk, type ApacheZk} from './zookeeper-apache.js'
+import {expireSession} from '../broker/cluster/expire-session.js'
 
 const {Kafka, logLevel} = kafkajs
 
@@ -59,5 +60,20 @@ describe.skipIf(!requirePeers('zookeeper', 'java'))('broker with zookeeper.conne
     await client.create('/admin/delete_topics/from-tool', null)
     await waitFor(() => b.broker.context!.metadata.topic('from-tool') === undefined, 10_000, 'topic deleted')
     expect(await client.exists('/brokers/topics/from-tool')).toBe(false)
+  })
+  it('after a session expiry, registers again, re-elects itself and keeps serving', async () => {
+    const session = b.broker.zookeeperSession!
+    const old = session.sessionId
+    await expireSession(`127.0.0.1:${zk.port}/kafka`, session)
+    await waitFor(async () => session.sessionId !== old && (await client.getData('/brokers/ids/3')).stat.ephemeralOwner === session.sessionId, 20_000, 're-registration')
+    await session.whenReady()
+    expect((await client.getJson<{brokerid: number}>('/controller'))?.brokerid).toBe(3)
+    expect(b.lines.join('\n')).toMatch(/Unable to reconnect to ZooKeeper service, session 0x[0-9a-f]+ has expired/)
+    const kafka = new Kafka({brokers: [b.bootstrap], logLevel: logLevel.NOTHING})
+    const producer = kafka.producer()
+    await producer.connect()
+    await producer.send({topic: 'zk-after-expiry', messages: [{value: 'x'}]})
+    await producer.disconnect()
+    expect(await client.exists('/brokers/topics/zk-after-expiry')).toBe(true)
   })
 })

@@ -4,11 +4,17 @@
 //
 // The CRC-32C covers attributes..end: baseOffset and partitionLeaderEpoch are rewritten without
 // touching it; LogAppendTime changes attributes and maxTimestamp, so those batches get a new CRC.
+//
+// Three more things look inside the records, each only when its config asks for it (Kafka's
+// LogValidator does the same work, per record): keys on compacted topics, CreateTime bounds
+// (message.timestamp.before/after.max.ms), and compression.type other than `producer`, which
+// re-encodes each batch whose codec differs (header fields kept, new CRC).
 import {
   ATTRIBUTES,
   BASE_OFFSET,
   CONTROL_MASK,
   CRC,
+  TRANSACTIONAL_MASK,
   LOG_OVERHEAD,
   MAX_TIMESTAMP,
   PARTITION_LEADER_EPOCH,
@@ -20,8 +26,8 @@ import {
   type BatchEntry,
 } from '../../protocol/kafka/records/batch-header.js'
 import {crc32c} from '../../protocol/kafka/records/crc32c.js'
-import {decodeRecordBatch} from '../../protocol/kafka/records/record-batch.js'
-import type {LogConfig} from './config.js'
+import {decodeRecordBatch, encodeRecordBatch, type DecodedBatch} from '../../protocol/kafka/records/record-batch.js'
+import type {LogConfig, TimestampType} from './config.js'
 import {LogError, LogErrorCode, type RecordError} from './errors.js'
 import type {BatchSummary} from './log-segment.js'
 
@@ -142,3 +148,116 @@ export function stampBatches(records: Buffer, entries: BatchEntry[], opts: Stamp
 }
 
 export const isCompressed = (e: BatchEntry): boolean => (e.header.attributes & COMPRESSION_MASK) !== 0
+
+/** compression.type as a codec number (0 none ... 4 zstd), or null for `producer` (keep it). */
+export function targetCodec(config: LogConfig): number | null {
+  switch (config.compressionType) {
+    case 'uncompressed': return 0
+    case 'gzip': return 1
+    case 'snappy': return 2
+    case 'lz4': return 3
+    case 'zstd': return 4
+    default: return null
+  }
+}
+
+/** Whether some non-control batch of the set is in another codec than compression.type's. */
+export function needsRecompression(entries: readonly BatchEntry[], codec: number | null): boolean {
+  if (codec === null) return false
+  for (const e of entries) if (!(e.header.attributes & CONTROL_MASK) && e.header.recordsCount > 0 && (e.header.attributes & COMPRESSION_MASK) !== codec) return true
+  return false
+}
+
+/** Whether the CreateTime bounds are set (otherwise no record needs looking at for them). */
+export function hasTimestampBounds(config: LogConfig, timestampType: TimestampType): boolean {
+  return timestampType === 'CreateTime' && (config.messageTimestampBeforeMaxMs < Number.MAX_SAFE_INTEGER || config.messageTimestampAfterMaxMs < Number.MAX_SAFE_INTEGER)
+}
+
+async function decodeEntry(records: Buffer, e: BatchEntry, name: string): Promise<DecodedBatch> {
+  try {
+    return await decodeRecordBatch(records, {position: e.position, verifyCrc: false})
+  } catch (error) {
+    throw corrupt(name, (error as Error).message)
+  }
+}
+
+/**
+ * Refuses the whole set (INVALID_TIMESTAMP, one record error per offending record, as Kafka's
+ * LogValidator.validateTimestamp) when a CreateTime record lies outside [now - before, now + after];
+ * checkTimestampType below: a producer may not send LogAppendTime batches to a LogAppendTime topic
+ * (header only). Control batches and records without a timestamp (-1) are not checked.
+ */
+export function checkTimestampType(entries: readonly BatchEntry[], timestampType: TimestampType, name: string): void {
+  if (timestampType !== 'LogAppendTime') return
+  const errors: RecordError[] = []
+  let index = 0
+  for (const e of entries) {
+    if (!(e.header.attributes & CONTROL_MASK) && e.header.attributes & TIMESTAMP_TYPE_MASK) {
+      for (let i = 0; i < e.header.recordsCount; i++) errors.push({batchIndex: index + i, batchIndexErrorMessage: `Invalid timestamp type in message of partition ${name}. Producer should not set timestamp type to LogAppendTime.`})
+    }
+    index += Math.max(e.header.recordsCount, 0)
+  }
+  if (errors.length) throw new LogError(LogErrorCode.INVALID_TIMESTAMP, errors[0]!.batchIndexErrorMessage!, errors)
+}
+
+/** The CreateTime bounds half (decodes the records; call only when hasTimestampBounds). */
+export async function checkTimestamps(records: Buffer, entries: readonly BatchEntry[], config: LogConfig, timestampType: TimestampType, now: number, name: string): Promise<void> {
+  const errors: RecordError[] = []
+  if (hasTimestampBounds(config, timestampType)) {
+    const low = now - config.messageTimestampBeforeMaxMs
+    const high = now + config.messageTimestampAfterMaxMs
+    let index = 0
+    for (const e of entries) {
+      if (e.header.attributes & CONTROL_MASK) continue
+      const h = e.header
+      // Per record, as Kafka: deltas may be negative, so the header's timestamps bound nothing below.
+      const decoded = await decodeEntry(records, e, name)
+      for (const r of decoded.records) {
+        const ts = Number(r.timestamp)
+        if (r.timestamp !== -1n && (ts < low || ts > high)) {
+          errors.push({batchIndex: index, batchIndexErrorMessage: `Timestamp ${r.timestamp} of message with offset ${r.offset - h.baseOffset} is out of range. The timestamp should be within [${low}, ${high}]`})
+        }
+        index++
+      }
+    }
+  }
+  if (errors.length) throw new LogError(LogErrorCode.INVALID_TIMESTAMP, errors.length === 1 ? errors[0]!.batchIndexErrorMessage! : 'One or more records have been rejected due to invalid timestamp', errors)
+}
+
+/**
+ * compression.type != producer: every non-control batch in another codec is decoded and encoded
+ * again in `codec`, keeping its producer id, epoch, base sequence, transactional flag, leader
+ * epoch, timestamp type and record timestamps; record offsets stay relative to the batch. Kafka
+ * rebuilds such a batch the same way (LogValidator.buildRecordsAndAssignOffsets). Returns the new
+ * record set (batches in the same order), checked again against max.message.bytes by the caller.
+ */
+export async function recompress(records: Buffer, entries: readonly BatchEntry[], codec: number, name: string): Promise<Buffer> {
+  const parts: Buffer[] = []
+  for (const e of entries) {
+    const h = e.header
+    const slice = records.subarray(e.position, e.position + e.size)
+    if (h.attributes & CONTROL_MASK || h.recordsCount === 0 || (h.attributes & COMPRESSION_MASK) === codec) {
+      parts.push(slice)
+      continue
+    }
+    const decoded = await decodeEntry(records, e, name)
+    const logAppendTime = (h.attributes & TIMESTAMP_TYPE_MASK) !== 0
+    parts.push(
+      await encodeRecordBatch({
+        records: decoded.records.map((r) => ({key: r.key, value: r.value, headers: r.headers, timestamp: logAppendTime ? undefined : r.timestamp, offset: r.offset})),
+        baseOffset: h.baseOffset,
+        baseTimestamp: logAppendTime ? h.maxTimestamp : h.baseTimestamp,
+        maxTimestamp: h.maxTimestamp,
+        timestampType: logAppendTime ? 1 : 0,
+        producerId: h.producerId,
+        producerEpoch: h.producerEpoch,
+        baseSequence: h.baseSequence,
+        isTransactional: (h.attributes & TRANSACTIONAL_MASK) !== 0,
+        compression: codec,
+        partitionLeaderEpoch: h.partitionLeaderEpoch,
+        lastOffsetDelta: h.lastOffsetDelta,
+      }),
+    )
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+}

@@ -15,7 +15,13 @@
 // Batches keep their base offset, last offset delta, producer fields and codec (as Kafka's
 // filterTo); a batch with every record kept is copied byte for byte.
 //
-// Left out: aborted-transaction removal (no .txnindex yet) and keeping each producer's last batch.
+// The last batch of every idempotent producer still in the producer state (its newest batch in
+// the whole log, younger than producer.id.expiration.ms by its max timestamp, as Kafka expires
+// producer entries) is kept even when all its records go: an empty batch that still carries the
+// producer id, epoch, base sequence and last offset delta. Producer state is rebuilt from the batch
+// headers after a restart, and without it the producer's next sequence would look out of order.
+//
+// Left out: aborted-transaction removal (no .txnindex yet: transactions come later).
 import * as fs from 'node:fs'
 import type {Logger} from '../../common/logger.js'
 import {
@@ -33,6 +39,24 @@ import type {PartitionLog} from './partition-log.js'
 export interface CleanOptions {
   /** Test hook: stop (throw) right after the .swap rename, as a crash would. */
   failpoint?: 'after-swap'
+  /** producer.id.expiration.ms (default Kafka's, one day): older producers' last batches may go. */
+  producerIdExpirationMs?: number
+}
+
+/**
+ * Last offsets of the newest batch of each producer id that is not expired, from the headers of
+ * every segment (the active one too: a producer whose newest batch is there keeps nothing below).
+ */
+export function producersLastBatches(log: PartitionLog, now: number, expirationMs: number): Set<bigint> {
+  const last = new Map<bigint, {lastOffset: bigint; maxTimestamp: bigint}>()
+  for (const e of log.batchHeaders()) {
+    const h = e.header
+    if (h.producerId < 0n || h.attributes & CONTROL_MASK) continue
+    last.set(h.producerId, {lastOffset: h.lastOffset, maxTimestamp: h.maxTimestamp})
+  }
+  const out = new Set<bigint>()
+  for (const b of last.values()) if (now - Number(b.maxTimestamp) < expirationMs) out.add(b.lastOffset)
+  return out
 }
 
 export class CleanerCrash extends Error {
@@ -98,11 +122,12 @@ export async function cleanLog(log: PartitionLog, checkpoint: bigint, now: numbe
     if (g && size + seg.size <= log.config.segmentBytes && seg.nextOffset - g[0]!.baseOffset <= 2147483647n) g.push(seg)
     else groups.push([seg])
   }
+  const retain = producersLastBatches(log, now, opts.producerIdExpirationMs ?? 86_400_000)
   let before = 0
   let after = 0
   for (const group of groups) {
     if (!log.allSegments.includes(group[0]!)) continue
-    const cleaned = await cleanGroup(log, group, map, now)
+    const cleaned = await cleanGroup(log, group, map, now, retain)
     before += group.reduce((n, s) => n + s.size, 0)
     after += cleaned.size
     // 4. The swap, synchronous from here so no append, read or retention sees a half-swapped log.
@@ -129,7 +154,7 @@ export async function cleanLog(log: PartitionLog, checkpoint: bigint, now: numbe
   return firstUncleanable
 }
 
-async function cleanGroup(log: PartitionLog, group: LogSegment[], map: Map<string, bigint>, now: number): Promise<LogSegment> {
+async function cleanGroup(log: PartitionLog, group: LogSegment[], map: Map<string, bigint>, now: number, retain: ReadonlySet<bigint>): Promise<LogSegment> {
   const cleaned = LogSegment.create(log.dir, group[0]!.baseOffset, log.segmentOptions(CLEANED_SUFFIX))
   const lastSeg = group[group.length - 1]!
   try {
@@ -137,7 +162,7 @@ async function cleanGroup(log: PartitionLog, group: LogSegment[], map: Map<strin
       const entries = [...seg.batchesFrom(0)]
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i]!
-        const mustKeep = seg === lastSeg && i === entries.length - 1
+        const mustKeep = (seg === lastSeg && i === entries.length - 1) || (e.header.producerId >= 0n && retain.has(e.header.lastOffset))
         const out = await filterBatch(seg.readAt(e.position, e.size), e, map, now, log.config.deleteRetentionMs, mustKeep)
         if (!out) continue
         const summary: BatchSummary = {position: 0, size: out.length, baseOffset: e.header.baseOffset, lastOffset: e.header.lastOffset, maxTimestamp: out.readBigInt64BE(35)}

@@ -27,11 +27,23 @@ export interface LogConfig {
   flushMessages: number
   flushMs: number
   fileDeleteDelayMs: number
-  /** Accepted and reported; batches are stored in the codec the producer used (as compression.type=producer). */
-  compressionType: string
+  /** producer (keep the batch's codec), uncompressed, gzip, snappy, lz4 or zstd (recompress others). */
+  compressionType: CompressionTypeName
+  /**
+   * CreateTime bounds (ms): a record timestamp below now - before or above now + after is refused
+   * with INVALID_TIMESTAMP. Each is message.timestamp.before/after.max.ms when set, else
+   * message.timestamp.difference.max.ms (Kafka 3.6's LogConfig); MAX_SAFE_INTEGER = no bound.
+   */
+  messageTimestampBeforeMaxMs: number
+  messageTimestampAfterMaxMs: number
+  /** message.timestamp.difference.max.ms as set (kept for DescribeConfigs and the two above). */
+  messageTimestampDifferenceMaxMs: number
 }
 
-type Kind = 'int' | 'long' | 'double' | 'policy' | 'timestampType' | 'string'
+export const COMPRESSION_TYPE_NAMES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const
+export type CompressionTypeName = (typeof COMPRESSION_TYPE_NAMES)[number]
+
+type Kind = 'int' | 'long' | 'double' | 'policy' | 'timestampType' | 'compression' | 'string'
 export interface TopicConfigDef {
   /** The topic-level key (segment.bytes). */
   key: string
@@ -56,7 +68,7 @@ const d = (key: string, kind: Kind, def: string, field: keyof LogConfig | undefi
 /** Kafka's topic configs (3.9) with their broker synonyms. Keys without a field are accepted and reported only. */
 export const TOPIC_CONFIG_DEFS: TopicConfigDef[] = [
   d('cleanup.policy', 'policy', 'delete', undefined, ['log.cleanup.policy']),
-  d('compression.type', 'string', 'producer', 'compressionType', ['compression.type']),
+  d('compression.type', 'compression', 'producer', 'compressionType', ['compression.type']),
   d('delete.retention.ms', 'long', '86400000', 'deleteRetentionMs', ['log.cleaner.delete.retention.ms'], 0),
   d('file.delete.delay.ms', 'long', '60000', 'fileDeleteDelayMs', ['log.segment.delete.delay.ms'], 0),
   d('flush.messages', 'long', LONG_MAX, 'flushMessages', ['log.flush.interval.messages'], 1),
@@ -66,9 +78,9 @@ export const TOPIC_CONFIG_DEFS: TopicConfigDef[] = [
   d('max.message.bytes', 'int', '1048588', 'maxMessageBytes', ['message.max.bytes'], 0),
   d('message.downconversion.enable', 'string', 'true', undefined, ['log.message.downconversion.enable']),
   d('message.format.version', 'string', '3.0-IV1', undefined, ['log.message.format.version']),
-  d('message.timestamp.after.max.ms', 'long', LONG_MAX, undefined, ['log.message.timestamp.after.max.ms'], 0),
-  d('message.timestamp.before.max.ms', 'long', LONG_MAX, undefined, ['log.message.timestamp.before.max.ms'], 0),
-  d('message.timestamp.difference.max.ms', 'long', LONG_MAX, undefined, ['log.message.timestamp.difference.max.ms'], 0),
+  d('message.timestamp.after.max.ms', 'long', LONG_MAX, 'messageTimestampAfterMaxMs', ['log.message.timestamp.after.max.ms'], 0),
+  d('message.timestamp.before.max.ms', 'long', LONG_MAX, 'messageTimestampBeforeMaxMs', ['log.message.timestamp.before.max.ms'], 0),
+  d('message.timestamp.difference.max.ms', 'long', LONG_MAX, 'messageTimestampDifferenceMaxMs', ['log.message.timestamp.difference.max.ms'], 0),
   d('message.timestamp.type', 'timestampType', 'CreateTime', 'messageTimestampType', ['log.message.timestamp.type']),
   d('min.cleanable.dirty.ratio', 'double', '0.5', 'minCleanableDirtyRatio', ['log.cleaner.min.cleanable.ratio'], 0),
   d('min.compaction.lag.ms', 'long', '0', 'minCompactionLagMs', ['log.cleaner.min.compaction.lag.ms'], 0),
@@ -117,6 +129,9 @@ function parseValue(def: TopicConfigDef, raw: string, origin: string): number | 
       if (parts.length === 0 || parts.some((p) => p !== 'delete' && p !== 'compact')) bad('String must be one of: compact, delete')
       return parts.join(',')
     }
+    case 'compression':
+      if (!(COMPRESSION_TYPE_NAMES as readonly string[]).includes(value)) bad(`String must be one of: ${COMPRESSION_TYPE_NAMES.join(', ')}`)
+      return value
     case 'timestampType':
       if (value !== 'CreateTime' && value !== 'LogAppendTime') bad('String must be one of: CreateTime, LogAppendTime')
       return value
@@ -184,6 +199,10 @@ export function resolveLogConfig(broker: ReadonlyMap<string, string> = new Map()
       out[def.field] = value
     }
   }
+  // Kafka 3.6+: before/after left at Long.MAX_VALUE fall back to difference.max.ms.
+  const never = Number.MAX_SAFE_INTEGER
+  if (out.messageTimestampBeforeMaxMs === never) out.messageTimestampBeforeMaxMs = out.messageTimestampDifferenceMaxMs!
+  if (out.messageTimestampAfterMaxMs === never) out.messageTimestampAfterMaxMs = out.messageTimestampDifferenceMaxMs!
   return out as unknown as LogConfig
 }
 
@@ -195,6 +214,8 @@ export interface LogManagerSettings {
   startOffsetCheckpointIntervalMs: number
   cleanerEnable: boolean
   cleanerBackoffMs: number
+  /** producer.id.expiration.ms: the cleaner keeps the last batch of producers younger than this. */
+  producerIdExpirationMs: number
 }
 
 export function resolveManagerSettings(broker: ReadonlyMap<string, string> = new Map()): LogManagerSettings {
@@ -210,5 +231,6 @@ export function resolveManagerSettings(broker: ReadonlyMap<string, string> = new
     startOffsetCheckpointIntervalMs: num('log.flush.start.offset.checkpoint.interval.ms', 60_000),
     cleanerEnable: (broker.get('log.cleaner.enable') ?? 'true').trim() !== 'false',
     cleanerBackoffMs: num('log.cleaner.backoff.ms', 15_000),
+    producerIdExpirationMs: num('producer.id.expiration.ms', 86_400_000),
   }
 }

@@ -51,8 +51,11 @@
 //       at a time, in call order. Throws LogError: CORRUPT_MESSAGE (bad CRC/length/magic),
 //       MESSAGE_TOO_LARGE (a batch above max.message.bytes), RECORD_LIST_TOO_LARGE (the set above
 //       segment.bytes), INVALID_RECORD (+ recordErrors: keyless record on a compacted topic, a
-//       control batch from a client, an inconsistent offset range), KAFKA_STORAGE_ERROR. Nothing
-//       is written when it throws.
+//       control batch from a client, an inconsistent offset range), INVALID_TIMESTAMP (+ recordErrors:
+//       a CreateTime record outside message.timestamp.before/after.max.ms, a producer's
+//       LogAppendTime batch on a LogAppendTime topic), KAFKA_STORAGE_ERROR. Nothing is written when
+//       it throws. compression.type other than `producer` re-encodes batches in another codec
+//       (the result's batches are the stored ones); LogAppendTime stamps the append time.
 //   read(offset: bigint, maxBytes: number, opts?: ReadOptions): Promise<ReadResult>   (readSync: same, synchronous)
 //       whole batches starting with the one that holds `offset` (or the next one after a gap),
 //       never past opts.maxOffset (exclusive; pass highWatermark for consumers); at least one
@@ -72,7 +75,8 @@
 //   drain(): Promise<void>   resolves when the appends queued so far are done
 //   flush(): void;  close(): void
 //
-// Appends of 256 KiB or more (CreateTime, not compacted) check their CRCs while the bytes are
+// Appends of 256 KiB or more (CreateTime, nothing that reads records: not compacted, no timestamp
+// bounds, compression.type=producer) check their CRCs while the bytes are
 // written on libuv's thread pool (appendTuning in partition-log.ts); smaller ones check, then
 // write synchronously. durability.ts switches fsync off for crash-simulation tests only.
 //

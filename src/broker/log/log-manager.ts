@@ -358,7 +358,7 @@ export class LogManager {
       for (const log of [...this.logs.values()]) {
         if (!log.config.compact || log.offline || log.isClosed) continue
         try {
-          const firstDirty = await cleanLog(log, this.cleanerCheckpoints.get(log.name) ?? 0n, this.clock.now(), this.logger.child('kafka.log.LogCleaner'), {failpoint: this.cleanerFailpoint})
+          const firstDirty = await cleanLog(log, this.cleanerCheckpoints.get(log.name) ?? 0n, this.clock.now(), this.logger.child('kafka.log.LogCleaner'), {failpoint: this.cleanerFailpoint, producerIdExpirationMs: this.settings.producerIdExpirationMs})
           if (firstDirty !== null) {
             this.cleanerCheckpoints.set(log.name, firstDirty)
             this.writeCleanerCheckpoints()

@@ -7,6 +7,12 @@
 //   +-----------------------------------------------+----------------------------------+--
 //   name = 20-digit base offset (<= the first offset inside); every batch's offsets increase.
 //
+// Kafka keeps a fourth file per segment, <base>.txnindex (aborted transactions: version int16,
+// producerId int64, firstOffset int64, lastOffset int64, lastStableOffset int64 per entry, 34
+// bytes), read by READ_COMMITTED fetches and the cleaner. ktool has no transactions yet, so it
+// writes none; a segment's .txnindex found on disk (a Kafka log dir) is left alone and deleted with
+// the segment.
+//
 // The segment keeps `size`, the bytes known to hold whole batches. Readers never look past it, and
 // it moves only after a write has completed, so no reader sees half a batch. All I/O is positional
 // and synchronous: one write per append (the whole record set), index entries in memory until flush.

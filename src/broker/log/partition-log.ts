@@ -7,7 +7,7 @@ import type {Clock} from '../../common/clock.js'
 import type {Logger} from '../../common/logger.js'
 import {CONTROL_MASK, type BatchEntry, type BatchHeader} from '../../protocol/kafka/records/batch-header.js'
 import {decodeRecordBatch} from '../../protocol/kafka/records/record-batch.js'
-import {checkKeys, checkRecordSet, stampBatches, verifyCrcs, type AppendOrigin} from './append-validator.js'
+import {checkKeys, checkRecordSet, checkTimestampType, checkTimestamps, hasTimestampBounds, needsRecompression, recompress, stampBatches, targetCodec, verifyCrcs, type AppendOrigin} from './append-validator.js'
 import type {LogConfig, TimestampType} from './config.js'
 import {LogDirFailure, LogError, LogErrorCode} from './errors.js'
 import {LeaderEpochCache} from './leader-epoch-cache.js'
@@ -245,21 +245,28 @@ export class PartitionLog {
 
   append(records: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     let entries: BatchEntry[]
-    let keysChecked: Promise<void> | null = null
+    let inspected: Promise<{records: Buffer; entries: BatchEntry[]}> | null = null
     let overlap = false
     try {
       this.ensureUsable()
       const origin = opts.origin ?? 'client'
-      const timestampType = opts.timestampType ?? this.config.messageTimestampType
+      const config = this.config
+      const timestampType = opts.timestampType ?? config.messageTimestampType
+      // Sets whose records need looking at: keys on compacted topics, CreateTime bounds,
+      // compression.type recompression (never for replicas, which
+      // store the leader's bytes).
+      const leader = origin !== 'replication'
+      const lookInside = leader && (config.compact || hasTimestampBounds(config, timestampType) || targetCodec(config) !== null)
       // Large CreateTime sets check their CRCs while the write runs (LogAppendTime rewrites the
-      // CRC, so it must be checked before; compacted topics look inside the records first).
-      overlap = records.length >= appendTuning.overlapMinBytes && timestampType === 'CreateTime' && !this.config.compact
-      entries = checkRecordSet(records, this.config, origin, this.name, !overlap)
-      if (this.config.compact && origin !== 'replication') keysChecked = checkKeys(records, entries, this.name)
+      // CRC, so it must be checked before; so must anything that decodes the records first).
+      overlap = records.length >= appendTuning.overlapMinBytes && timestampType === 'CreateTime' && !lookInside
+      entries = checkRecordSet(records, config, origin, this.name, !overlap)
+      if (origin === 'client') checkTimestampType(entries, timestampType, this.name)
+      if (lookInside) inspected = this.inspect(records, entries, config, origin, timestampType)
     } catch (error) {
       return Promise.reject(error)
     }
-    if (this.pending === 0 && keysChecked === null && !overlap) {
+    if (this.pending === 0 && inspected === null && !overlap) {
       try {
         const turn = this.begin(records, entries, opts)
         if ('result' in turn) return Promise.resolve(turn.result)
@@ -271,7 +278,7 @@ export class PartitionLog {
     }
     this.pending++
     const run = this.tail.then(async () => {
-      if (keysChecked) await keysChecked
+      if (inspected) ({records, entries} = await inspected)
       const turn = this.begin(records, entries, opts)
       if ('result' in turn) return turn.result
       if (!overlap) {
@@ -310,6 +317,19 @@ export class PartitionLog {
     const done = run.finally(() => void this.pending--)
     this.tail = done.catch(() => undefined)
     return done
+  }
+
+  /**
+   * The checks that read records (keys, timestamps), then recompression for compression.type. Runs
+   * before the append's turn; a set that was re-encoded is walked again (max.message.bytes).
+   */
+  private async inspect(records: Buffer, entries: BatchEntry[], config: LogConfig, origin: AppendOrigin, timestampType: TimestampType): Promise<{records: Buffer; entries: BatchEntry[]}> {
+    if (config.compact) await checkKeys(records, entries, this.name)
+    await checkTimestamps(records, entries, config, timestampType, this.clock.now(), this.name)
+    const codec = targetCodec(config)
+    if (codec === null || !needsRecompression(entries, codec)) return {records, entries}
+    const out = await recompress(records, entries, codec, this.name)
+    return {records: out, entries: checkRecordSet(out, config, origin, this.name, false)}
   }
 
   /** Resolves when every append queued so far has finished. */

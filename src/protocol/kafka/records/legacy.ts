@@ -8,9 +8,12 @@
 //
 // LZ4 and magic 0: Kafka computed the frame descriptor checksum over the magic number too
 // (KAFKA-3160) and still writes that for magic 0, so we do the same; compression.ts accepts either.
+//
+// No legacy codec needs to wait (zstd is refused), so the work is synchronous: the broker converts
+// Produce v0-2 sets inside the partition's append order. The async names stay for callers.
 import {crc32 as zlibCrc32} from 'node:zlib'
 import * as H from './batch-header.js'
-import {compress, CompressionType, decompress, DEFAULT_MAX_DECOMPRESSED, withLz4HeaderChecksum} from './compression.js'
+import {compressSync, CompressionType, decompressSync, DEFAULT_MAX_DECOMPRESSED, withLz4HeaderChecksum} from './compression.js'
 import {CorruptRecordError} from './errors.js'
 import type {Bytes, DecodedBatch, KafkaRecord} from './record-batch.js'
 
@@ -40,6 +43,15 @@ export interface DecodeLegacyOptions {
   position?: number
   verifyCrc?: boolean
   maxDecompressed?: number
+}
+
+/**
+ * Well-formed bytes that break a rule of the format (Kafka's InvalidRecordException, which the
+ * broker answers with INVALID_RECORD rather than CORRUPT_MESSAGE): an inner magic differing from
+ * its wrapper's, a compressed message inside a compressed one, zstd below magic 2, an empty wrapper.
+ */
+export class InvalidLegacyRecordError extends CorruptRecordError {
+  readonly invalidRecord = true
 }
 
 const textEncoder = new TextEncoder()
@@ -75,12 +87,17 @@ function writeMessage(buf: Buffer, pos: number, offset: bigint, magic: number, a
 }
 
 function checkCodec(codec: number): void {
-  if (codec === CompressionType.ZSTD) throw new CorruptRecordError('zstd compression needs magic 2 (message format v2)')
+  if (codec === CompressionType.ZSTD) throw new InvalidLegacyRecordError('zstd compression needs magic 2 (message format v2)')
   if (codec < 0 || codec > 3) throw new CorruptRecordError(`unknown compression type ${codec}`)
 }
 
 /** Encodes a magic 0 or 1 message set; with a codec, as one wrapper message around the set. */
 export async function encodeMessageSet(opts: EncodeMessageSetOptions): Promise<Buffer> {
+  return encodeMessageSetSync(opts)
+}
+
+/** encodeMessageSet without a promise. */
+export function encodeMessageSetSync(opts: EncodeMessageSetOptions): Buffer {
   const {magic} = opts
   if (magic !== 0 && magic !== 1) throw new RangeError(`legacy magic must be 0 or 1, not ${magic}`)
   const codec = opts.compression ?? CompressionType.NONE
@@ -114,7 +131,7 @@ export async function encodeMessageSet(opts: EncodeMessageSetOptions): Promise<B
   if (codec === CompressionType.NONE) return inner
   if (n === 0) return Buffer.alloc(0)
 
-  let body = await compress(codec, inner, {level: opts.compressionLevel})
+  let body = compressSync(codec, inner, {level: opts.compressionLevel})
   if (codec === CompressionType.LZ4 && magic === 0) body = withLz4HeaderChecksum(body, true)
   const wrapperTs = magic === 1 ? (opts.wrapperTimestamp !== undefined ? BigInt(opts.wrapperTimestamp) : maxTs) : H.NO_TIMESTAMP
   const out = Buffer.allocUnsafe(H.LOG_OVERHEAD + messageSize(magic, null, body))
@@ -178,6 +195,11 @@ function sizeProblem(buf: Buffer, pos: number): string | null {
  * recordsCount describing the inner messages, so it reads like a v2 header.
  */
 export async function decodeLegacyEntry(buf: Buffer, opts: DecodeLegacyOptions = {}): Promise<DecodedBatch> {
+  return decodeLegacyEntrySync(buf, opts)
+}
+
+/** decodeLegacyEntry without a promise. */
+export function decodeLegacyEntrySync(buf: Buffer, opts: DecodeLegacyOptions = {}): DecodedBatch {
   const pos = opts.position ?? 0
   const verifyCrc = opts.verifyCrc ?? true
   const outer = readMessage(buf, pos, verifyCrc, 'message')
@@ -189,18 +211,18 @@ export async function decodeLegacyEntry(buf: Buffer, opts: DecodeLegacyOptions =
     return {header, records: [{offset: outer.offset, timestamp: outer.timestamp, key: outer.key, value: outer.value, headers: []}], size}
   }
   checkCodec(codec)
-  if (outer.value === null) throw new CorruptRecordError(`compressed message at ${pos} has a null value`)
-  const inner = await decompress(codec, outer.value, opts.maxDecompressed ?? DEFAULT_MAX_DECOMPRESSED)
+  if (outer.value === null) throw new InvalidLegacyRecordError(`compressed message at ${pos} has a null value`)
+  const inner = decompressSync(codec, outer.value, opts.maxDecompressed ?? DEFAULT_MAX_DECOMPRESSED)
 
   const msgs: Message[] = []
   for (let p = 0; p < inner.length; ) {
     const m = readMessage(inner, p, verifyCrc, 'inner message')
-    if (m.magic !== outer.magic) throw new CorruptRecordError(`inner message magic ${m.magic} differs from its wrapper's ${outer.magic}`)
-    if ((m.attributes & H.COMPRESSION_MASK) !== 0) throw new CorruptRecordError('compressed message nested inside a compressed message')
+    if (m.magic !== outer.magic) throw new InvalidLegacyRecordError(`inner message magic ${m.magic} differs from its wrapper's ${outer.magic}`)
+    if ((m.attributes & H.COMPRESSION_MASK) !== 0) throw new InvalidLegacyRecordError('compressed message nested inside a compressed message')
     msgs.push(m)
     p = m.end
   }
-  if (msgs.length === 0) throw new CorruptRecordError(`compressed message at ${pos} holds no messages`)
+  if (msgs.length === 0) throw new InvalidLegacyRecordError(`compressed message at ${pos} holds no messages`)
   // Magic 1 inner offsets are relative to the wrapper, whose offset is the last inner one.
   const shift = outer.magic === 1 ? outer.offset - msgs[msgs.length - 1].offset : 0n
   const records: KafkaRecord[] = msgs.map((m) => ({
@@ -218,6 +240,6 @@ export async function decodeLegacyEntry(buf: Buffer, opts: DecodeLegacyOptions =
 /** Decodes every whole legacy entry of a message set; a trailing partial entry is left out. */
 export async function decodeMessageSet(buf: Buffer, opts: Omit<DecodeLegacyOptions, 'position'> = {}): Promise<DecodedBatch[]> {
   const out: DecodedBatch[] = []
-  for (const e of H.iterateBatches(buf)) out.push(await decodeLegacyEntry(buf, {...opts, position: e.position}))
+  for (const e of H.iterateBatches(buf)) out.push(decodeLegacyEntrySync(buf, {...opts, position: e.position}))
   return out
 }

@@ -1,5 +1,8 @@
-// Produce v3-11 (record batch v2). v0-2 carry magic 0/1 message sets, which the log does not
-// accept, so they are not advertised. acks 0 (no response), 1 and -1 (one replica: the write is
+// Produce v0-11. v3+ carry RecordBatch v2, handed to the log as received. v0-2 (old clients:
+// kafka-python api_version (0, 9) / (0, 10, 1), librdkafka with broker.version.fallback 0.9/0.10)
+// carry magic 0/1 message sets: those are validated and up-converted to one v2 batch first
+// (records/convert-up.ts), as Kafka 3.x does; a v2 batch in an old request goes through unchanged
+// (Kafka never checked the magic of old requests). acks 0 (no response), 1 and -1 (one replica: the write is
 // committed when appended; min.insync.replicas above the ISR size gives NOT_ENOUGH_REPLICAS).
 // Every partition's record set is handed to its log as received, in request order: the log checks
 // it batch by batch (length, magic, CRC, sizes), stamps offsets in place and writes the same bytes.
@@ -11,7 +14,10 @@ import {encodeProduceResponse} from '../../protocol/kafka/generated/produce-resp
 import type {ProduceRequest} from '../../protocol/kafka/generated/produce-request.js'
 import type {ProduceResponse, ProduceResponsePartitionProduceResponse as PartitionProduceResponse} from '../../protocol/kafka/generated/produce-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
-import {TRANSACTIONAL_MASK, type BatchEntry} from '../../protocol/kafka/records/batch-header.js'
+import {MAGIC, TRANSACTIONAL_MASK, type BatchEntry} from '../../protocol/kafka/records/batch-header.js'
+import {upConvertMessageSet} from '../../protocol/kafka/records/convert-up.js'
+import {CorruptRecordError} from '../../protocol/kafka/records/errors.js'
+import {InvalidLegacyRecordError} from '../../protocol/kafka/records/legacy.js'
 import {defineHandler, NO_RESPONSE} from './context.js'
 import {runtime, type BrokerRuntime} from '../runtime.js'
 import {accessPartition} from '../partition-access.js'
@@ -24,6 +30,7 @@ const INVALID_TOPIC_EXCEPTION = 17
 const NOT_ENOUGH_REPLICAS = 19
 const INVALID_REQUIRED_ACKS = 21
 const INVALID_TXN_STATE = 48
+const INVALID_RECORD = 87
 const UNKNOWN_SERVER_ERROR = -1
 
 type PartitionResult = Loose<PartitionProduceResponse>
@@ -63,6 +70,22 @@ function appendOptions(rt: BrokerRuntime, log: PartitionLog, leaderEpoch: number
   }
 }
 
+/**
+ * Produce v0-2: a magic 0/1 set becomes one v2 batch before the append. Synchronous, so that the
+ * append is still issued in request order. Returns the bytes to append or the partition's error.
+ */
+function upConvert(records: Buffer, name: string, maxDecompressed: number): Buffer | PartitionResult {
+  if (records.length <= MAGIC || records[MAGIC]! >= 2) return records
+  try {
+    return upConvertMessageSet(records, {maxDecompressed}).batch
+  } catch (error) {
+    const why = `Record set for partition ${name} is corrupt: ${(error as Error).message}`
+    if (error instanceof InvalidLegacyRecordError) return failed(-1, INVALID_RECORD, why)
+    if (error instanceof CorruptRecordError) return failed(-1, CORRUPT_MESSAGE, why)
+    throw error
+  }
+}
+
 function failed(partitionIndex: number, errorCode: number, message: string | null, recordErrors: {batchIndex: number; batchIndexErrorMessage: string | null}[] = []): PartitionResult {
   return {index: partitionIndex, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors, errorMessage: message}
 }
@@ -70,9 +93,9 @@ function failed(partitionIndex: number, errorCode: number, message: string | nul
 export default defineHandler<ProduceRequest, Loose<ProduceResponse> | typeof NO_RESPONSE>({
   apiKey: 0,
   codec: {name: 'Produce', requestFlexibleMin: 9, responseFlexibleMin: 9, decodeRequest: decodeProduceRequest, encodeResponse: encodeProduceResponse},
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 11,
-  async handle(ctx, request) {
+  async handle(ctx, request, version) {
     const rt = runtime(ctx)
     const acks = request.acks
     const pending: {topic: string; results: Promise<PartitionResult>[]}[] = []
@@ -108,8 +131,17 @@ export default defineHandler<ProduceRequest, Loose<ProduceResponse> | typeof NO_
         }
         // The append is issued now, synchronously, so that pipelined requests append in order.
         const log = access.log
+        let records = p.records
+        if (version <= 2) {
+          const converted = upConvert(records, `${t.name}-${index}`, Math.max(log.config.maxMessageBytes * 4, 64 << 20))
+          if (!Buffer.isBuffer(converted)) {
+            results.push(Promise.resolve({...converted, index}))
+            continue
+          }
+          records = converted
+        }
         results.push(
-          log.append(p.records, appendOptions(rt, log, access.leaderEpoch)).then(
+          log.append(records, appendOptions(rt, log, access.leaderEpoch)).then(
             (r): PartitionResult => ({index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null}),
             (error): PartitionResult => {
               if (error instanceof LogError) return failed(index, error.errorCode, error.message, error.recordErrors)

@@ -1,4 +1,9 @@
-// Fetch v4-17 for consumers (v0-3 would need down-conversion to magic 0/1: not advertised).
+// Fetch v0-17 for consumers. v0-3 are for clients older than record batch v2: what the log holds
+// is down-converted per batch (records/convert-down.ts) to magic 0 (v0, v1) or magic 1 (v2, v3),
+// as Kafka does; zstd data gets UNSUPPORTED_COMPRESSION_TYPE, a topic with
+// message.downconversion.enable=false UNSUPPORTED_VERSION. The limits apply to the converted
+// bytes; the long-poll rechecks count the log's bytes (as Kafka does) and convert only the answer.
+// v4+ send the log's bytes untouched.
 // - Whole batches as stored, up to each partition's max bytes and the response's max bytes; the
 //   first batch of the first non-empty partition comes back even when larger (KIP-74).
 // - read_uncommitted reads up to the high watermark, read_committed up to the last stable offset.
@@ -17,8 +22,12 @@ import {runtime, type BrokerRuntime} from '../runtime.js'
 import {accessPartition} from '../partition-access.js'
 import {LogError, type PartitionLog} from '../log/index.js'
 import {encodeFetchResponse, type FetchPartitionOut, type FetchTopicOut} from '../fetch-response.js'
+import {downConvertRecordSet, UnsupportedDownConversionError} from '../../protocol/kafka/records/convert-down.js'
+import {effectiveTopicConfig} from '../topic-configs.js'
 
 const UNKNOWN_SERVER_ERROR = -1
+const UNSUPPORTED_VERSION = 35
+const UNSUPPORTED_COMPRESSION_TYPE = 76
 const FETCH_SESSION_ID_NOT_FOUND = 70
 const UNKNOWN_TOPIC_ID = 100
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
@@ -30,6 +39,8 @@ interface Target {
   fetchOffset: bigint
   partitionMaxBytes: number
   currentLeaderEpoch: number
+  /** v0-3: false when the topic has message.downconversion.enable=false. */
+  downConversion: boolean
 }
 
 function targets(rt: BrokerRuntime, request: FetchRequest, version: number): {topic: string; topicId: string; known: boolean; parts: Target[]}[] {
@@ -44,17 +55,26 @@ function targets(rt: BrokerRuntime, request: FetchRequest, version: number): {to
     } else {
       topicId = rt.metadata.topic(name)?.topicId ?? ZERO_UUID
     }
+    let downConversion = true
+    if (version < 4) {
+      const info = rt.metadata.topic(name)
+      if (info) downConversion = (info.configs.get('message.downconversion.enable') ?? effectiveTopicConfig(rt.config, info.configs).get('message.downconversion.enable') ?? 'true') !== 'false'
+    }
     return {
       topic: name,
       topicId,
       known,
-      parts: t.partitions.map((p) => ({topic: name, topicId, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1})),
+      parts: t.partitions.map((p) => ({topic: name, topicId, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1, downConversion})),
     }
   })
 }
 
-/** Reads every partition once. Returns the response topics and the bytes gathered. */
-function readAll(rt: BrokerRuntime, topics: ReturnType<typeof targets>, maxBytes: number, readCommitted: boolean): {out: FetchTopicOut[]; bytes: number; errors: boolean; logs: PartitionLog[]} {
+/**
+ * Reads every partition once. Returns the response topics and the bytes gathered. toMagic 0 or 1
+ * (Fetch v0-3) down-converts what was read when convert is set; otherwise the bytes counted are
+ * the log's.
+ */
+function readAll(rt: BrokerRuntime, topics: ReturnType<typeof targets>, maxBytes: number, readCommitted: boolean, toMagic = 2, convert = true): {out: FetchTopicOut[]; bytes: number; errors: boolean; logs: PartitionLog[]} {
   let remaining = maxBytes
   let bytes = 0
   let errors = false
@@ -71,11 +91,18 @@ function readAll(rt: BrokerRuntime, topics: ReturnType<typeof targets>, maxBytes
       const access = accessPartition(rt, p.topic, p.partition, p.currentLeaderEpoch)
       if (!access.log) return empty(access.errorCode)
       const log = access.log
+      if (!p.downConversion) return empty(UNSUPPORTED_VERSION)
       logs.push(log)
       try {
         const limit = Math.min(p.partitionMaxBytes, remaining)
         const maxOffset = readCommitted ? log.lastStableOffset : log.highWatermark
         const r = limit > 0 || bytes === 0 ? log.readSync(p.fetchOffset, Math.max(limit, 0), {maxOffset, minOneMessage: bytes === 0}) : null
+        if (toMagic < 2 && convert && r && r.records.length > 0) {
+          const converted = downConvertRecordSet(r.records, {toMagic: toMagic as 0 | 1, firstOffset: p.fetchOffset, maxBytes: Math.max(limit, 0), minOne: bytes === 0})
+          bytes += converted.size
+          remaining -= converted.size
+          return {partitionIndex: p.partition, errorCode: 0, highWatermark: r.highWatermark, lastStableOffset: r.lastStableOffset, logStartOffset: r.logStartOffset, abortedTransactions: null, records: null, recordChunks: converted}
+        }
         const records = r?.records ?? EMPTY
         bytes += records.length
         remaining -= records.length
@@ -90,8 +117,8 @@ function readAll(rt: BrokerRuntime, topics: ReturnType<typeof targets>, maxBytes
         }
       } catch (error) {
         errors = true
-        if (!(error instanceof LogError)) rt.logger.error(`Fetch ${p.topic}-${p.partition}: ${(error as Error).stack}`)
-        const code = error instanceof LogError ? error.errorCode : UNKNOWN_SERVER_ERROR
+        if (!(error instanceof LogError) && !(error instanceof UnsupportedDownConversionError)) rt.logger.error(`Fetch ${p.topic}-${p.partition}: ${(error as Error).stack}`)
+        const code = error instanceof LogError ? error.errorCode : error instanceof UnsupportedDownConversionError ? UNSUPPORTED_COMPRESSION_TYPE : UNKNOWN_SERVER_ERROR
         return {partitionIndex: p.partition, errorCode: code, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: readCommitted ? [] : null, records: EMPTY}
       }
     }),
@@ -104,7 +131,7 @@ const EMPTY = Buffer.alloc(0)
 export default defineHandler<FetchRequest, RawResponse>({
   apiKey: 1,
   codec: {name: 'Fetch', requestFlexibleMin: 12, responseFlexibleMin: 12, decodeRequest: decodeFetchRequest, encodeResponse: encodeGeneratedFetchResponse},
-  minVersion: 4,
+  minVersion: 0,
   maxVersion: 17,
   async handle(ctx, request, version) {
     const rt = runtime(ctx)
@@ -113,7 +140,8 @@ export default defineHandler<FetchRequest, RawResponse>({
     const topics = targets(rt, request, version)
     const maxBytes = version >= 3 ? request.maxBytes : 0x7fffffff
     const readCommitted = version >= 4 && request.isolationLevel === 1
-    let result = readAll(rt, topics, maxBytes, readCommitted)
+    const toMagic = version >= 4 ? 2 : version >= 2 ? 1 : 0
+    let result = readAll(rt, topics, maxBytes, readCommitted, toMagic)
     const minBytes = request.minBytes
     if (result.bytes >= minBytes || result.errors || request.maxWaitMs <= 0 || result.logs.length === 0) {
       return encode(0, result.out)
@@ -139,7 +167,7 @@ export default defineHandler<FetchRequest, RawResponse>({
         setImmediate(() => {
           scheduled = false
           if (done) return
-          const again = readAll(rt, topics, maxBytes, readCommitted)
+          const again = readAll(rt, topics, maxBytes, readCommitted, toMagic, false)
           if (again.bytes >= minBytes || again.errors) {
             result = again
             finish()
@@ -152,8 +180,8 @@ export default defineHandler<FetchRequest, RawResponse>({
       rt.stopping.addEventListener('abort', finish)
       if (ctx.connection.signal.aborted || rt.stopping.aborted) finish()
     })
-    if (ctx.connection.signal.aborted) return encode(0, result.out)
-    result = readAll(rt, topics, maxBytes, readCommitted)
+    if (ctx.connection.signal.aborted) return encode(0, [])
+    result = readAll(rt, topics, maxBytes, readCommitted, toMagic)
     return encode(0, result.out)
   },
 })

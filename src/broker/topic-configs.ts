@@ -32,7 +32,10 @@ const times = (key: string, factor: number) => ({key, toTopic: (v: string) => St
 
 export const TOPIC_CONFIGS: Record<string, TopicConfigDef> = {
   'cleanup.policy': {type: 'LIST', default: 'delete', synonyms: [same('log.cleanup.policy')], validValues: ['compact', 'delete']},
+  'compression.gzip.level': {type: 'INT', default: '-1', synonyms: [same('compression.gzip.level')]},
+  'compression.lz4.level': {type: 'INT', default: '9', synonyms: [same('compression.lz4.level')]},
   'compression.type': {type: 'STRING', default: 'producer', synonyms: [same('compression.type')], validValues: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer']},
+  'compression.zstd.level': {type: 'INT', default: '3', synonyms: [same('compression.zstd.level')]},
   'delete.retention.ms': {type: 'LONG', default: '86400000', synonyms: [same('log.cleaner.delete.retention.ms')]},
   'file.delete.delay.ms': {type: 'LONG', default: '60000', synonyms: [same('log.segment.delete.delay.ms')]},
   'flush.messages': {type: 'LONG', default: LONG_MAX, synonyms: [same('log.flush.interval.messages')]},
@@ -133,6 +136,9 @@ export function validateTopicConfig(name: string, value: string | null): string 
       if (def.validValues && !def.validValues.includes(v)) return `Invalid value ${value} for configuration ${name}: String must be one of: ${def.validValues.join(', ')}`
   }
   if (name === 'segment.bytes' && Number(v) < 14) return `Invalid value ${value} for configuration segment.bytes: Value must be at least 14`
+  if (name === 'compression.gzip.level' && Number(v) !== -1 && (Number(v) < 1 || Number(v) > 9)) return `Invalid value ${value} for configuration compression.gzip.level: Value must be -1 or in [1,...,9]`
+  if (name === 'compression.lz4.level' && (Number(v) < 1 || Number(v) > 17)) return `Invalid value ${value} for configuration compression.lz4.level: Value must be in [1,...,17]`
+  if (name === 'compression.zstd.level' && (Number(v) < -131072 || Number(v) > 22)) return `Invalid value ${value} for configuration compression.zstd.level: Value must be in [-131072,...,22]`
   if (name === 'min.insync.replicas' && Number(v) < 1) return `Invalid value ${value} for configuration min.insync.replicas: Value must be at least 1`
   return null
 }

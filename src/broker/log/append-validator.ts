@@ -231,7 +231,8 @@ export async function checkTimestamps(records: Buffer, entries: readonly BatchEn
  * rebuilds such a batch the same way (LogValidator.buildRecordsAndAssignOffsets). Returns the new
  * record set (batches in the same order), checked again against max.message.bytes by the caller.
  */
-export async function recompress(records: Buffer, entries: readonly BatchEntry[], codec: number, name: string): Promise<Buffer> {
+export async function recompress(records: Buffer, entries: readonly BatchEntry[], codec: number, name: string, config?: LogConfig): Promise<Buffer> {
+  const level = codec === 1 ? (config && config.compressionGzipLevel > 0 ? config.compressionGzipLevel : undefined) : codec === 4 ? config?.compressionZstdLevel : undefined
   const parts: Buffer[] = []
   for (const e of entries) {
     const h = e.header
@@ -254,6 +255,7 @@ export async function recompress(records: Buffer, entries: readonly BatchEntry[]
         baseSequence: h.baseSequence,
         isTransactional: (h.attributes & TRANSACTIONAL_MASK) !== 0,
         compression: codec,
+        compressionLevel: level,
         partitionLeaderEpoch: h.partitionLeaderEpoch,
         lastOffsetDelta: h.lastOffsetDelta,
       }),

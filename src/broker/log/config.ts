@@ -38,6 +38,12 @@ export interface LogConfig {
   messageTimestampAfterMaxMs: number
   /** message.timestamp.difference.max.ms as set (kept for DescribeConfigs and the two above). */
   messageTimestampDifferenceMaxMs: number
+  /** KIP-390 (Kafka 3.8): levels used when the broker recompresses. gzip -1 = zlib's default (6). */
+  compressionGzipLevel: number
+  /** Accepted and reported; lz4-napi has no level setting, so lz4 frames use its default. */
+  compressionLz4Level: number
+  /** Passed to @mongodb-js/zstd, whose 1.2.2 build compresses at its default level whatever it is given. */
+  compressionZstdLevel: number
 }
 
 export const COMPRESSION_TYPE_NAMES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const
@@ -68,7 +74,10 @@ const d = (key: string, kind: Kind, def: string, field: keyof LogConfig | undefi
 /** Kafka's topic configs (3.9) with their broker synonyms. Keys without a field are accepted and reported only. */
 export const TOPIC_CONFIG_DEFS: TopicConfigDef[] = [
   d('cleanup.policy', 'policy', 'delete', undefined, ['log.cleanup.policy']),
+  d('compression.gzip.level', 'int', '-1', 'compressionGzipLevel', ['compression.gzip.level']),
+  d('compression.lz4.level', 'int', '9', 'compressionLz4Level', ['compression.lz4.level'], 1),
   d('compression.type', 'compression', 'producer', 'compressionType', ['compression.type']),
+  d('compression.zstd.level', 'int', '3', 'compressionZstdLevel', ['compression.zstd.level'], -131072),
   d('delete.retention.ms', 'long', '86400000', 'deleteRetentionMs', ['log.cleaner.delete.retention.ms'], 0),
   d('file.delete.delay.ms', 'long', '60000', 'fileDeleteDelayMs', ['log.segment.delete.delay.ms'], 0),
   d('flush.messages', 'long', LONG_MAX, 'flushMessages', ['log.flush.interval.messages'], 1),
@@ -115,6 +124,10 @@ function parseValue(def: TopicConfigDef, raw: string, origin: string): number | 
       const n = Number(value)
       if (def.kind === 'int' && (n > 2147483647 || n < -2147483648)) bad('Not a number of type INT')
       if (def.min !== undefined && n < def.min) bad(`Value must be at least ${def.min}`)
+      // Kafka's ranges for the KIP-390 levels.
+      if (def.key === 'compression.gzip.level' && n !== -1 && (n < 1 || n > 9)) bad('Value must be -1 or in [1,...,9]')
+      if (def.key === 'compression.lz4.level' && n > 17) bad('Value must be no more than 17')
+      if (def.key === 'compression.zstd.level' && n > 22) bad('Value must be no more than 22')
       return Math.min(n, Number.MAX_SAFE_INTEGER)
     }
     case 'double': {

@@ -328,7 +328,7 @@ export class PartitionLog {
     await checkTimestamps(records, entries, config, timestampType, this.clock.now(), this.name)
     const codec = targetCodec(config)
     if (codec === null || !needsRecompression(entries, codec)) return {records, entries}
-    const out = await recompress(records, entries, codec, this.name)
+    const out = await recompress(records, entries, codec, this.name, config)
     return {records: out, entries: checkRecordSet(out, config, origin, this.name, false)}
   }
 

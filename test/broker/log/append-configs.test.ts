@@ -134,6 +134,24 @@ describe('compression.type', () => {
     expect(log.logEndOffset).toBe(0n)
   })
 
+  // compression.zstd.level is passed on, but @mongodb-js/zstd 1.2.2 compresses at its default
+  // whatever the level: only the gzip sizes can differ.
+  it('recompresses at compression.gzip.level (KIP-390); the levels are range-checked', async () => {
+    h = await harness({'compression.type': 'gzip'})
+    const sizes: number[] = []
+    const text = Array.from({length: 400}, (_, i) => ({key: `k${i}`, value: `record ${i} ${'abcdefgh'.repeat(i % 13)} ${i * 7919}`}))
+    for (const [topic, overrides] of [['g1', {'compression.gzip.level': '1'}], ['g9', {'compression.gzip.level': '9'}], ['z1', {'compression.type': 'zstd', 'compression.zstd.level': '1'}], ['z19', {'compression.type': 'zstd', 'compression.zstd.level': '19'}]] as const) {
+      const log = h.manager.createLog(topic, 0, overrides)
+      await log.append(encodeRecordBatchSync({records: text}))
+      const {batches} = await stored(log)
+      expect(batches[0]!.records.map((r) => r.value!.toString())).toEqual(text.map((t) => t.value))
+      sizes.push(log.size)
+    }
+    expect(sizes[0]).toBeGreaterThan(sizes[1]!)
+    expect(() => h!.manager.createLog('bad', 0, {'compression.gzip.level': '0'})).toThrow(/-1 or in \[1,...,9\]/)
+    expect(() => h!.manager.createLog('bad', 0, {'compression.zstd.level': '23'})).toThrow(/no more than 22/)
+  })
+
   it('rejects an unknown codec name in the topic config', () => {
     return harness().then((hh) => {
       h = hh

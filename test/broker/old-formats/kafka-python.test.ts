@@ -24,13 +24,20 @@ interface Out {
   committed: number | null
 }
 
-function run(args: string[]): Promise<Out> {
+function run(args: string[], debug = false): Promise<Out & {requests: string[]}> {
   return new Promise((resolve, reject) => {
-    execFile(PYTHON, [SCRIPT, ...args], {timeout: 60_000}, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`))
-      else resolve(JSON.parse(stdout) as Out)
+    const env = debug ? {...process.env, OLD_CLIENT_DEBUG: '1'} : process.env
+    execFile(PYTHON, [SCRIPT, ...args], {timeout: 60_000, env, maxBuffer: 64 << 20}, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${err.message}\n${stderr.slice(-4000)}`))
+      else resolve({...(JSON.parse(stdout) as Out), requests: [...new Set(stderr.match(/\b[A-Za-z]+Request_v\d+/g) ?? [])].sort()})
     })
   })
+}
+
+/** The requests (and versions) kafka-python sends when pinned to each api_version. */
+const VERSIONS: Record<string, string[]> = {
+  '0.9': ['FetchRequest_v1', 'GroupCoordinatorRequest_v0', 'JoinGroupRequest_v0', 'LeaveGroupRequest_v0', 'MetadataRequest_v0', 'OffsetCommitRequest_v2', 'OffsetFetchRequest_v1', 'OffsetRequest_v0', 'ProduceRequest_v1', 'SyncGroupRequest_v0'],
+  '0.10.1': ['FetchRequest_v3', 'GroupCoordinatorRequest_v0', 'JoinGroupRequest_v1', 'LeaveGroupRequest_v0', 'MetadataRequest_v1', 'OffsetCommitRequest_v2', 'OffsetFetchRequest_v1', 'OffsetRequest_v1', 'ProduceRequest_v2', 'SyncGroupRequest_v0'],
 }
 
 function pythonHas(mod: string): boolean {
@@ -65,7 +72,9 @@ describe.skipIf(!requirePeers('python3-kafka'))('kafka-python with old api_versi
       for (const codec of codecs) {
         const topic = `kp-${api.replace(/\./g, '')}-${codec}`
         const n = 300
-        const out = await run([b.bootstrap, api, topic, 'both', codec, String(n), `g-${topic}`])
+        const out = await run([b.bootstrap, api, topic, 'both', codec, String(n), `g-${topic}`], codec === 'none')
+        if (codec === 'none') for (const r of VERSIONS[api]!) expect(out.requests).toContain(r)
+        expect(out.requests.filter((r) => r.startsWith('ApiVersion'))).toEqual([])
         expect(out.produced).toEqual(Array.from({length: n}, (_, i) => i))
         expect(out.consumed.map((m) => m.offset)).toEqual(Array.from({length: n}, (_, i) => i))
         expect(out.consumed.map((m) => ({key: m.key, value: m.value}))).toEqual(Array.from({length: n}, (_, i) => expected(i)))

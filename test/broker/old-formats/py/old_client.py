@@ -7,10 +7,17 @@ usage: old_client.py BOOTSTRAP API_VERSION TOPIC MODE CODEC COUNT GROUP [KEY_PRE
   CODEC        none | gzip | snappy | lz4
 """
 import json
+import logging
+import os
 import sys
 import time
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+if os.environ.get('OLD_CLIENT_DEBUG'):
+    # kafka.conn logs every request it sends ("... Request 3: ProduceRequest_v1(...)") at DEBUG.
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    logging.getLogger('kafka.conn').setLevel(logging.DEBUG)
 
 bootstrap, api, topic, mode, codec, count, group = sys.argv[1:8]
 prefix = sys.argv[8] if len(sys.argv) > 8 else 'k'

@@ -217,6 +217,32 @@ describe('old message formats on the wire', () => {
     expect((await fetch(4, 'noconv', 0n)).errorCode).toBe(0)
   })
 
+  it('Metadata v0, GroupCoordinator v0, OffsetCommit v0-2 and OffsetFetch v0-1 round trip', async () => {
+    const md = (await wire.request(3, 0, {topics: [{topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'old-in'}], allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false})).body
+    expect(md.brokers[0].port).toBe(b.port)
+    expect(md.topics[0]).toMatchObject({errorCode: 0, name: 'old-in'})
+    expect(md.topics[0].partitions[0]).toMatchObject({partitionIndex: 0, leaderId: 0})
+    const fc = (await wire.request(10, 0, {key: 'old-group', keyType: 0, coordinatorKeys: []})).body
+    expect(fc).toMatchObject({errorCode: 0, nodeId: 0, port: b.port})
+    const commit = async (version: number, offset: bigint) =>
+      (
+        await wire.request(8, version, {
+          groupId: 'old-group',
+          generationIdOrMemberEpoch: -1,
+          memberId: '',
+          groupInstanceId: null,
+          retentionTimeMs: -1n,
+          topics: [{name: 'old-in', partitions: [{partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: `m${version}`}]}],
+        })
+      ).body.topics[0].partitions[0].errorCode as number
+    const fetchOffset = async (version: number) =>
+      (await wire.request(9, version, {groupId: 'old-group', topics: [{name: 'old-in', partitionIndexes: [0]}], groups: [], requireStable: false})).body.topics[0].partitions[0] as {committedOffset: bigint; metadata: string; errorCode: number}
+    for (const [version, offset] of [[0, 3n], [1, 5n], [2, 7n]] as const) {
+      expect(await commit(version, offset)).toBe(0)
+      for (const fv of [0, 1]) expect(await fetchOffset(fv)).toMatchObject({committedOffset: offset, metadata: `m${version}`, errorCode: 0})
+    }
+  })
+
   it('ListOffsets v0 answers old-style offsets', async () => {
     const v0 = async (timestamp: bigint, maxNumOffsets: number) =>
       (await wire.request(2, 0, {replicaId: -1, isolationLevel: 0, topics: [{name: 'offsets-v0', partitions: [{partitionIndex: 0, currentLeaderEpoch: -1, timestamp, maxNumOffsets}]}]})).body.topics[0].partitions[0]

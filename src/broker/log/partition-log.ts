@@ -88,11 +88,34 @@ export interface PartitionLogInit {
 type Listener = (log: PartitionLog) => void
 
 /**
- * Record sets at least overlapMinBytes large check their CRCs while the write runs on the thread
- * pool (a second core does the copy into the page cache). Mutable for bench/log.mjs, which
- * measures both ways.
+ * Record sets at least overlapMinBytes large may check their CRCs while the write runs on the
+ * thread pool (a second core does the copy into the page cache). That wins only when a second
+ * core is free: on a loaded machine the thread hop makes it slower than checking, then writing.
+ * In mode `adaptive` (the default), large appends time both ways (wall-clock ns per byte, a moving average shared
+ * by every log of the process) and take the faster, trying the other one every 16th append.
+ * Mutable for bench/log.mjs, which measures each way.
  */
-export const appendTuning = {overlapMinBytes: 256 * 1024}
+export const appendTuning: {overlapMinBytes: number; mode: 'adaptive' | 'overlap' | 'serial'} = {overlapMinBytes: 256 * 1024, mode: 'adaptive'}
+
+/** ns per byte of each way (0 = not measured yet) and the large appends counted; read by bench/log.mjs. */
+export const modeCost = {overlap: 0, serial: 0, appends: 0, overlapped: 0}
+
+function chooseOverlap(): boolean {
+  if (appendTuning.mode !== 'adaptive') return appendTuning.mode === 'overlap'
+  modeCost.appends++
+  if (modeCost.overlap === 0) return true
+  if (modeCost.serial === 0) return false
+  const overlapBetter = modeCost.overlap <= modeCost.serial
+  const overlap = modeCost.appends % 16 === 0 ? !overlapBetter : overlapBetter
+  if (overlap) modeCost.overlapped++
+  return overlap
+}
+
+function noteCost(overlap: boolean, bytes: number, ms: number): void {
+  const cost = (ms * 1e6) / bytes
+  const key = overlap ? 'overlap' : 'serial'
+  modeCost[key] = modeCost[key] === 0 ? cost : modeCost[key] * 0.8 + cost * 0.2
+}
 
 interface AppendTurn {
   entries: BatchEntry[]
@@ -246,7 +269,7 @@ export class PartitionLog {
   append(records: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     let entries: BatchEntry[]
     let inspected: Promise<{records: Buffer; entries: BatchEntry[]}> | null = null
-    let overlap = false
+    let large = false
     try {
       this.ensureUsable()
       const origin = opts.origin ?? 'client'
@@ -257,16 +280,17 @@ export class PartitionLog {
       // store the leader's bytes).
       const leader = origin !== 'replication'
       const lookInside = leader && (config.compact || hasTimestampBounds(config, timestampType) || targetCodec(config) !== null)
-      // Large CreateTime sets check their CRCs while the write runs (LogAppendTime rewrites the
-      // CRC, so it must be checked before; so must anything that decodes the records first).
-      overlap = records.length >= appendTuning.overlapMinBytes && timestampType === 'CreateTime' && !lookInside
-      entries = checkRecordSet(records, config, origin, this.name, !overlap)
+      // Large CreateTime sets check their CRCs in the append's turn, maybe while the write runs
+      // (LogAppendTime rewrites the CRC, so it must be checked before; so must anything that
+      // decodes the records first).
+      large = records.length >= appendTuning.overlapMinBytes && timestampType === 'CreateTime' && !lookInside
+      entries = checkRecordSet(records, config, origin, this.name, !large)
       if (origin === 'client') checkTimestampType(entries, timestampType, this.name)
       if (lookInside) inspected = this.inspect(records, entries, config, origin, timestampType)
     } catch (error) {
       return Promise.reject(error)
     }
-    if (this.pending === 0 && inspected === null && !overlap) {
+    if (this.pending === 0 && inspected === null && !large) {
       try {
         const turn = this.begin(records, entries, opts)
         if ('result' in turn) return Promise.resolve(turn.result)
@@ -281,8 +305,15 @@ export class PartitionLog {
       if (inspected) ({records, entries} = await inspected)
       const turn = this.begin(records, entries, opts)
       if ('result' in turn) return turn.result
-      if (!overlap) {
+      if (!large) {
         this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
+        return this.finish(turn, opts)
+      }
+      const t0 = performance.now()
+      if (!chooseOverlap()) {
+        verifyCrcs(records, entries, this.name)
+        this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
+        noteCost(false, records.length, performance.now() - t0)
         return this.finish(turn, opts)
       }
       const seg = turn.segment
@@ -309,6 +340,7 @@ export class PartitionLog {
           throw crcError
         }
         seg.commitAppend(position, records.length, turn.batches, turn.now)
+        noteCost(true, records.length, performance.now() - t0)
       } finally {
         this.writing = false
       }

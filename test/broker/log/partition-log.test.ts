@@ -1,7 +1,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {afterEach, describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, onTestFinished} from 'vitest'
 import {LogErrorCode, type LogError} from '../../../src/broker/log/index.js'
+import {appendTuning} from '../../../src/broker/log/partition-log.js'
 import {iterateBatches} from '../../../src/protocol/kafka/records/batch-header.js'
 import {decodeRecordBatches} from '../../../src/protocol/kafka/records/record-batch.js'
 import {batch, harness, keyed, removeDir, type Harness} from './helpers.js'
@@ -83,7 +84,9 @@ describe('PartitionLog append and read', () => {
     expect(r.baseOffset).toBe(20n)
   })
 
-  it('checks the CRC of a large set while writing it, and leaves nothing of a corrupt one', async () => {
+  it.each(['overlap', 'serial', 'adaptive'] as const)('checks the CRC of a large set (%s), and leaves nothing of a corrupt one', async (mode) => {
+    appendTuning.mode = mode
+    onTestFinished(() => void (appendTuning.mode = 'adaptive'))
     h = await harness()
     const log = h.manager.createLog('t', 0)
     const big = () => batch(300, {valueSize: 1024})

@@ -8,11 +8,11 @@ export default class ZookeeperStart extends Command {
 
 ZooKeeper's positional form also works: <port> <dataDir> [tickTime] [maxClientCnxns].
 
-Data lives in <dataDir>/version-2 in ZooKeeper's formats (log.<zxid> transaction logs, fsynced before each reply with group commit; snapshot.<zxid>). Four-letter words (ruok, stat, srvr, mntr, cons, ...) answer on the client port as ZooKeeper 3.8 does.
+Data lives in <dataDir>/version-2 in ZooKeeper's formats (log.<zxid> transaction logs, fsynced before each reply with group commit; snapshot.<zxid>). Four-letter words (ruok, stat, srvr, mntr, cons, hash, ...) answer on the client port as ZooKeeper 3.8 does.
 
 Exit codes as ZooKeeper's: 2 invalid config or arguments, 3 data directory not usable, 4 AdminServer failed to start, 1 other errors, 0 after a clean stop.
 
-Differences from ZooKeeper: standalone only (server.N lines are refused with a clear error); without a properties file the server starts with Kafka's shipped zookeeper.properties (dataDir=/tmp/zookeeper, clientPort=2181, maxClientCnxns=0, admin server off) instead of printing usage; 4lw.commands.whitelist defaults to the read-only words (ruok, stat, srvr, mntr, cons, conf, envi, wchs, wchc, wchp, dump, isro, dirs, gtmk) rather than srvr alone; no TLS, SASL or Kerberos; -daemon is not supported.`
+Differences from ZooKeeper: standalone only (server.N lines are refused with a clear error); without a properties file the server starts with Kafka's shipped zookeeper.properties (dataDir=/tmp/zookeeper, clientPort=2181, maxClientCnxns=0, admin server off) instead of printing usage; 4lw.commands.whitelist defaults to the read-only words (ruok, stat, srvr, mntr, cons, conf, envi, wchs, wchc, wchp, dump, isro, dirs, gtmk, hash) rather than srvr alone; no TLS, SASL or Kerberos; -daemon is not supported.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> config/zookeeper.properties',

@@ -5,6 +5,7 @@ import {createServer} from 'node:http'
 import type {ZooKeeperServer} from './server.js'
 import {ZK_VERSION} from './four-letter/version.js'
 import {javaDouble} from './stats.js'
+import {DIGEST_VERSION} from './digest.js'
 
 type Handler = (zk: ZooKeeperServer) => Record<string, unknown>
 
@@ -66,6 +67,11 @@ const COMMANDS: Record<string, {aliases: string[]; run: Handler}> = {
     min_latency: zk.stats.latency.minOrZero(), packets_received: zk.stats.packetsReceived, packets_sent: zk.stats.packetsSent,
     num_alive_connections: zk.connections.size, znode_count: zk.tree.nodeCount(), watch_count: zk.tree.dataWatches.size() + zk.tree.childWatches.size(),
     ephemerals_count: zk.tree.ephemeralCount(), approximate_data_size: zk.tree.approximateDataSize, global_sessions: zk.sessions.sessions.size,
+  })},
+  // DigestCommand; ZxidDigest's getters in the AdminServer's snake_case JSON. (Debian's
+  // ZooKeeper 3.8 does not start its AdminServer, so this one is written from the sources.)
+  hash: {aliases: [], run: (zk) => ({
+    digests: zk.tree.digestLog.map((d) => ({zxid: d.zxid, digest_version: DIGEST_VERSION, digest: Number(d.digest)})),
   })},
   connection_stat_reset: {aliases: ['crst'], run: () => ({})},
   stat_reset: {aliases: ['srst'], run: (zk) => {

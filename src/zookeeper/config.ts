@@ -16,8 +16,8 @@ export class ConfigError extends Error {
   }
 }
 
-export const FOUR_LETTER_WORDS = ['conf', 'cons', 'crst', 'dirs', 'dump', 'envi', 'gtmk', 'ruok', 'stmk', 'srst', 'srvr', 'stat', 'wchc', 'wchp', 'wchs', 'mntr', 'isro'] as const
-export const DEFAULT_4LW_WHITELIST = ['ruok', 'stat', 'srvr', 'mntr', 'cons', 'conf', 'envi', 'wchs', 'wchc', 'wchp', 'dump', 'isro', 'dirs', 'gtmk']
+export const FOUR_LETTER_WORDS = ['conf', 'cons', 'crst', 'dirs', 'dump', 'envi', 'gtmk', 'ruok', 'stmk', 'srst', 'srvr', 'stat', 'wchc', 'wchp', 'wchs', 'mntr', 'isro', 'hash'] as const
+export const DEFAULT_4LW_WHITELIST = ['ruok', 'stat', 'srvr', 'mntr', 'cons', 'conf', 'envi', 'wchs', 'wchc', 'wchp', 'dump', 'isro', 'dirs', 'gtmk', 'hash']
 
 export interface ZooKeeperConfig {
   dataDir: string

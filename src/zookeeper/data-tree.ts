@@ -12,6 +12,7 @@ import {Err, KeeperError} from './errors.js'
 import {childName, joinPath, parentOf} from './path.js'
 import type {Txn, TxnHeader} from './txn.js'
 import {WatchManager, type Watcher} from './watch-manager.js'
+import {DIGEST_LOG_INTERVAL, DIGEST_LOG_LIMIT, nodeDigest, type ZxidDigest} from './digest.js'
 
 export const CONTAINER_OWNER = -0x8000000000000000n
 const EXTENDED_MASK = -0x100000000000000n // 0xff00000000000000 as a signed long
@@ -35,6 +36,8 @@ export function ttlOf(owner: bigint): number {
 
 export class DataNode {
   children: Set<string> | null = null
+  /** This node's digest (see digest.ts) while its fields are unchanged; -1 = not computed. */
+  digest = -1
   constructor(
     public data: Buffer | null,
     public acl: ACL[],
@@ -90,7 +93,15 @@ export interface TxnResult {
   multi?: TxnResult[]
 }
 
+/** What the server's metrics want to hear from the tree (mntr's watch and namespace summaries). */
+export interface TreeObserver {
+  watchesFired(type: number, count: number): void
+  namespaceWrite(path: string, bytes: number): void
+}
+
 export class DataTree {
+  /** Set by the server once the tree is restored. */
+  observer: TreeObserver | null = null
   readonly nodes = new Map<string, DataNode>()
   readonly ephemerals = new Map<bigint, Set<string>>()
   readonly containers = new Set<string>()
@@ -103,6 +114,10 @@ export class DataTree {
   lastProcessedZxid = 0
   /** Path lengths plus data lengths; 1 for the root, which ZooKeeper keys as "/" (and ""). */
   approximateDataSize = 1
+  /** The sum of the nodes' digests (a Java long once wrapped with BigInt.asIntN(64, ...)). */
+  private treeDigest = 0n
+  /** (zxid, tree digest) after every 128th zxid, the last 1024: what `hash` prints. */
+  readonly digestLog: ZxidDigest[] = []
 
   constructor(readonly extendedTypes = false) {
     const root = new DataNode(Buffer.alloc(0), this.internAcl(OPEN_ACL_UNSAFE), 0, 0, 0, 0, 0, 0, 0, 0n, 0)
@@ -110,6 +125,38 @@ export class DataTree {
     this.addSystemNode('/zookeeper', OPEN_ACL_UNSAFE)
     this.addSystemNode('/zookeeper/quota', OPEN_ACL_UNSAFE)
     this.addSystemNode('/zookeeper/config', READ_ACL_UNSAFE)
+    this.recomputeDigest()
+  }
+
+  // ---- digest (ZooKeeper's NodeHashMap: remove a node's digest before a change, add it after) ----
+
+  private addDigest(path: string, node: DataNode): void {
+    if (node.digest < 0) node.digest = nodeDigest(path, node)
+    this.treeDigest += BigInt(node.digest)
+  }
+
+  private removeDigest(path: string, node: DataNode): void {
+    if (node.digest < 0) node.digest = nodeDigest(path, node)
+    this.treeDigest -= BigInt(node.digest)
+  }
+
+  private changed(path: string, node: DataNode): void {
+    node.digest = -1
+    this.addDigest(path, node)
+  }
+
+  /** The digest of the whole tree from scratch (after building it from a snapshot). */
+  recomputeDigest(): void {
+    this.treeDigest = 0n
+    for (const [path, node] of this.nodes) {
+      node.digest = -1
+      this.addDigest(path, node)
+    }
+  }
+
+  /** The tree digest as ZooKeeper reports it (a signed 64-bit value). */
+  digest(): bigint {
+    return BigInt.asIntN(64, this.treeDigest)
   }
 
   private addSystemNode(path: string, acl: ACL[]): void {
@@ -150,16 +197,20 @@ export class DataTree {
     const name = childName(path)
     if (parent.children?.has(name) || path === '/') throw new KeeperError(Err.NODEEXISTS, path)
     if (parentCVersion === -1) parentCVersion = parent.cversion + 1
+    const parentKey = parentPath === '' ? '/' : parentPath
+    this.removeDigest(parentKey, parent)
     if (parentCVersion > parent.cversion) {
       parent.cversion = parentCVersion
       parent.pzxid = zxid
     }
+    this.changed(parentKey, parent)
     // Copy: the request's bytes are a slice of a socket chunk or of a whole log file.
     if (data) data = Buffer.from(data)
     const node = new DataNode(data, this.internAcl(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid)
     if (!parent.children) parent.children = new Set()
     parent.children.add(name)
     this.nodes.set(path, node)
+    this.addDigest(path, node)
     const kind = ephemeralKind(owner, this.extendedTypes)
     if (kind === 'container') this.containers.add(path)
     else if (kind === 'ttl') this.ttls.add(path)
@@ -169,8 +220,9 @@ export class DataTree {
       set.add(path)
     }
     this.approximateDataSize += path.length + (data ? data.length : 0)
-    this.dataWatches.trigger(path, EventType.NodeCreated, zxid)
-    this.childWatches.trigger(parentPath === '' ? '/' : parentPath, EventType.NodeChildrenChanged, zxid)
+    this.observer?.namespaceWrite(path, data ? data.length : 0)
+    this.fired(EventType.NodeCreated, this.dataWatches.trigger(path, EventType.NodeCreated, zxid))
+    this.fired(EventType.NodeChildrenChanged, this.childWatches.trigger(parentPath === '' ? '/' : parentPath, EventType.NodeChildrenChanged, zxid))
     return node
   }
 
@@ -180,9 +232,13 @@ export class DataTree {
     const parentPath = parentOf(path)
     const parent = this.getNode(parentPath)
     if (!parent) throw new KeeperError(Err.NONODE, path)
-    this.nodes.delete(path)
+    const parentKey = parentPath === '' ? '/' : parentPath
+    this.removeDigest(parentKey, parent)
     parent.children?.delete(childName(path))
     if (zxid > parent.pzxid) parent.pzxid = zxid
+    this.changed(parentKey, parent)
+    this.nodes.delete(path)
+    this.removeDigest(path, node)
     const kind = ephemeralKind(node.ephemeralOwner, this.extendedTypes)
     if (kind === 'container') this.containers.delete(path)
     else if (kind === 'ttl') this.ttls.delete(path)
@@ -192,29 +248,40 @@ export class DataTree {
       if (set && set.size === 0) this.ephemerals.delete(node.ephemeralOwner)
     }
     this.approximateDataSize -= path.length + (node.data ? node.data.length : 0)
+    this.observer?.namespaceWrite(path, 0)
     const fired = this.dataWatches.trigger(path, EventType.NodeDeleted, zxid)
-    this.childWatches.trigger(path, EventType.NodeDeleted, zxid, fired)
-    this.childWatches.trigger(parentPath === '' ? '/' : parentPath, EventType.NodeChildrenChanged, zxid)
+    this.fired(EventType.NodeDeleted, fired)
+    this.fired(EventType.NodeDeleted, this.childWatches.trigger(path, EventType.NodeDeleted, zxid, fired))
+    this.fired(EventType.NodeChildrenChanged, this.childWatches.trigger(parentPath === '' ? '/' : parentPath, EventType.NodeChildrenChanged, zxid))
   }
 
   setData(path: string, data: Buffer | null, version: number, zxid: number, time: number): DataNode {
     const node = this.nodes.get(path)
     if (!node) throw new KeeperError(Err.NONODE, path)
     this.approximateDataSize += (data ? data.length : 0) - (node.data ? node.data.length : 0)
+    this.removeDigest(path, node)
     node.data = data ? Buffer.from(data) : null
     node.mtime = time
     node.mzxid = zxid
     node.version = version
-    this.dataWatches.trigger(path, EventType.NodeDataChanged, zxid)
+    this.changed(path, node)
+    this.observer?.namespaceWrite(path, data ? data.length : 0)
+    this.fired(EventType.NodeDataChanged, this.dataWatches.trigger(path, EventType.NodeDataChanged, zxid))
     return node
   }
 
   setAcl(path: string, acl: ACL[], version: number): DataNode {
     const node = this.nodes.get(path)
     if (!node) throw new KeeperError(Err.NONODE, path)
+    this.removeDigest(path, node)
     node.acl = this.internAcl(acl)
     node.aversion = version
+    this.changed(path, node)
     return node
+  }
+
+  private fired(type: number, watchers: Set<Watcher>): void {
+    if (watchers.size > 0) this.observer?.watchesFired(type, watchers.size)
   }
 
   killSession(sessionId: bigint, zxid: number, paths?: string[]): void {
@@ -232,6 +299,10 @@ export class DataTree {
   processTxn(hdr: TxnHeader, txn: Txn): TxnResult {
     const res = this.apply(hdr, txn, hdr.type)
     if (hdr.zxid > this.lastProcessedZxid) this.lastProcessedZxid = hdr.zxid
+    if (hdr.zxid % DIGEST_LOG_INTERVAL === 0) {
+      this.digestLog.push({zxid: hdr.zxid, digest: this.digest()})
+      if (this.digestLog.length > DIGEST_LOG_LIMIT) this.digestLog.shift()
+    }
     return res
   }
 

@@ -125,6 +125,13 @@ export class ZooKeeperServer implements ZkCore {
     const started = Date.now()
     const res = await restore(this.snapDir, this.logDir, c.extendedTypesEnabled, this.logger)
     this.tree = res.tree
+    this.tree.observer = this.stats
+    this.stats.summaries.startup_snap_load_time.add(res.snapLoadMs)
+    // FileTxnSnapLog.fastForwardFromEdits records these only when the log had transactions.
+    if (res.replayed > 0) {
+      this.stats.summaries.startup_txns_loaded.add(res.replayed)
+      this.stats.summaries.startup_txns_load_time.add(res.replayMs)
+    }
     this.zxid = this.tree.lastProcessedZxid
     // Restored sessions get a fresh deadline and expire normally if their clients do not return.
     for (const [id, timeout] of this.tree.sessions) this.sessions.add(id, timeout)
@@ -215,6 +222,7 @@ export class ZooKeeperServer implements ZkCore {
 
   private expire(s: Session): void {
     this.logger.info(`Expiring session 0x${s.id.toString(16)}, timeout of ${s.timeout}ms exceeded`)
+    this.stats.sessionsExpired++
     this.submitInternal(OpCode.closeSession, s.id, null)
   }
 

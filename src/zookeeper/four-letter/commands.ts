@@ -9,6 +9,7 @@ import type {ZooKeeperServer} from '../server.js'
 import {javaDouble, type LatencyStats} from '../stats.js'
 import {MNTR_COUNTERS, MNTR_PERCENTILE_SUMMARIES, MNTR_SUMMARIES} from './mntr-keys.js'
 import {ZK_VERSION} from './version.js'
+import {formatDigestLog} from '../digest.js'
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
@@ -89,6 +90,28 @@ function maxFds(): number {
   }
 }
 
+/**
+ * A ConcurrentHashMap<String, _>'s iteration order: by bucket (String.hashCode, spread, masked
+ * to the table size, which starts at 16 and doubles at 3/4 full), then insertion order within a
+ * bucket. Exact while the map has never been resized (under 12 keys); close after.
+ */
+function javaHashOrder<V>(map: Map<string, V>): [string, V][] {
+  let n = 16
+  while (map.size >= n * 0.75) n *= 2
+  const bucket = (s: string) => {
+    let h = 0
+    for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0
+    return ((h ^ (h >>> 16)) & 0x7fffffff) & (n - 1)
+  }
+  return [...map].map((e, i) => ({e, b: bucket(e[0]), i})).sort((x, y) => x.b - y.b || x.i - y.i).map((x) => x.e)
+}
+
+/** An AvgMinMaxCounter's five lines (all 0 for a metric this server does not measure). */
+function summaryLines(k: string, m: LatencyStats | undefined): string {
+  if (!m) return `zk_avg_${k}\t0.0\nzk_min_${k}\t0\nzk_max_${k}\t0\nzk_cnt_${k}\t0\nzk_sum_${k}\t0\n`
+  return `zk_avg_${k}\t${javaDouble(m.avg())}\nzk_min_${k}\t${m.minOrZero()}\nzk_max_${k}\t${m.max}\nzk_cnt_${k}\t${m.count}\nzk_sum_${k}\t${Math.round(m.total)}\n`
+}
+
 function mntr(zk: ZooKeeperServer): string {
   const st = zk.stats
   const tree = zk.tree
@@ -116,21 +139,31 @@ function mntr(zk: ZooKeeperServer): string {
     large_requests_rejected: st.largeRequestsRejected,
     connection_rejected: st.connectionRejected,
     bytes_received_count: st.bytesReceived,
+    outstanding_changes_queued: st.outstandingChangesQueued,
+    outstanding_changes_removed: st.outstandingChangesRemoved,
+    prep_processor_request_queued: st.requestsQueued,
+    sync_processor_request_queued: st.requestsQueued,
+    connection_request_count: st.connectionRequests,
+    response_bytes: st.responseBytes,
+    watch_bytes: st.watchBytes,
+    connection_drop_count: st.connectionDrops,
+    stale_sessions_expired: st.sessionsExpired,
+    sessionless_connections_expired: st.sessionlessConnectionsExpired,
   }
   let out = `zk_version\t${ZK_VERSION}\nzk_server_state\tstandalone\n`
   for (const k of MNTR_COUNTERS) out += `zk_${k}\t${values[k] ?? 0}\n`
   const measured = st.summaries as Record<string, LatencyStats | undefined>
-  const summary = (k: string) => {
-    const m = measured[k]
-    if (!m) return `zk_avg_${k}\t0.0\nzk_min_${k}\t0\nzk_max_${k}\t0\nzk_cnt_${k}\t0\nzk_sum_${k}\t0\n`
-    return `zk_avg_${k}\t${javaDouble(m.avg())}\nzk_min_${k}\t${m.minOrZero()}\nzk_max_${k}\t${m.max}\nzk_cnt_${k}\t${m.count}\nzk_sum_${k}\t${Math.round(m.total)}\n`
-  }
+  const summary = (k: string) => summaryLines(k, measured[k])
   for (const k of MNTR_SUMMARIES) out += summary(k)
   for (const k of MNTR_PERCENTILE_SUMMARIES) {
     out += summary(k)
     const m = measured[k]
     out += `zk_p50_${k}\t${m ? m.percentile(0.5) : 0}\nzk_p95_${k}\t${m ? m.percentile(0.95) : 0}\nzk_p99_${k}\t${m ? m.percentile(0.99) : 0}\nzk_p999_${k}\t${m ? m.percentile(0.999) : 0}\n`
   }
+  // One summary per top-level znode read or written, reads first, each set in the order of
+  // ZooKeeper's ConcurrentHashMap.
+  for (const [ns, m] of javaHashOrder(st.readPerNamespace)) out += summaryLines(`${ns}_read_per_namespace`, m)
+  for (const [ns, m] of javaHashOrder(st.writePerNamespace)) out += summaryLines(`${ns}_write_per_namespace`, m)
   return out
 }
 
@@ -291,6 +324,9 @@ export function fourLetterWord(zk: ZooKeeperServer, word: string, asker: Connect
       return watchesByPath(zk)
     case 'dump':
       return dump(zk)
+    case 'hash':
+      // DigestCommand: the digest log, one "<zxid hex>: <digest>" line per 128 zxids.
+      return formatDigestLog(zk.tree.digestLog)
     default:
       return ''
   }

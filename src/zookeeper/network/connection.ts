@@ -73,12 +73,18 @@ export class Connection implements ReadContext, RequestOwner {
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
     socket.on('error', () => {})
+    // The client closed first (ZooKeeper's failed read: connection_drop_count).
+    socket.on('end', () => {
+      if (this.state !== 'CLOSED') server.stats.connectionDrops++
+    })
     socket.on('close', () => this.closed())
     socket.on('drain', () => this.maybeResume())
     // A connection that never completes its handshake is closed, as ZooKeeper expires
     // sessionless connections, so idle sockets cannot pile up.
     this.handshakeTimer = setTimeout(() => {
-      if (this.state === 'HANDSHAKE') this.drop('no connect request within the session timeout')
+      if (this.state !== 'HANDSHAKE') return
+      server.stats.sessionlessConnectionsExpired++
+      this.drop('no connect request within the session timeout')
     }, server.config.maxSessionTimeout)
     this.handshakeTimer.unref()
   }
@@ -174,6 +180,7 @@ export class Connection implements ReadContext, RequestOwner {
     if (xid !== Xid.PING_XID && xid !== Xid.SET_WATCHES_XID) this.lastCxid = xid
     if (type === OpCode.closeSession) req.closeAfter = true
     this.queue.push(req)
+    if (op.kind !== 'write') this.server.stats.readQueued(this.server.sync.pending())
     if (op.kind === 'write') this.server.prep.process(req)
     else if (this.queue.length === 1) this.drain()
     if (this.queue.length >= this.server.config.maxOutstandingPerConnection) this.pause()
@@ -182,6 +189,10 @@ export class Connection implements ReadContext, RequestOwner {
   // ---- handshake ----
 
   private connect(r: JuteReader): void {
+    // ZooKeeper counts connect requests, and takes a token from its connection throttle for
+    // each (ours has none: never short of tokens).
+    this.server.stats.connectionRequests++
+    this.server.stats.summaries.connection_token_deficit.add(0)
     r.int() // protocolVersion
     const lastZxidSeen = r.longNum()
     let timeout = r.int()
@@ -279,6 +290,7 @@ export class Connection implements ReadContext, RequestOwner {
       if (this.state !== 'CONNECTING') return
       const session = this.server.sessions.get(req.sessionId)
       if (!session) return this.drop('session creation failed')
+      this.finish(req) // latency and last op (SESS) as for any request; the reply is the ConnectResponse
       this.attach(session, req.connect!.timeout)
       return
     }
@@ -316,15 +328,16 @@ export class Connection implements ReadContext, RequestOwner {
     const now = Date.now()
     const lat = now - req.receivedAt
     this.server.stats.latency.add(lat)
+    // As ServerStats.updateLatency: transactions are updates, everything else (pings too) reads.
     if (req.kind === 'write') this.server.stats.summaries.updatelatency.add(lat)
-    else if (req.type !== OpCode.ping) this.server.stats.summaries.readlatency.add(lat)
+    else this.server.stats.summaries.readlatency.add(lat)
     this.latency.add(lat)
     this.lastLatency = lat
     this.lastResponseTime = now
     this.lastOp = req.opName
     this.lastZxid = this.server.tree.lastProcessedZxid
     if (req.reply) {
-      this.server.stats.responseSize(req.reply.length)
+      this.server.stats.responseSize(req.reply.length - 4) // without the length prefix, as ZooKeeper counts
       this.write(req.reply)
     }
   }
@@ -332,13 +345,16 @@ export class Connection implements ReadContext, RequestOwner {
   /** A watch fired for this connection: WatcherEvent with xid -1. */
   process(type: number, path: string, zxid: number): void {
     if (this.state !== 'CONNECTED') return
-    this.write(replyFrame(Xid.NOTIFICATION_XID, zxid, 0, (w) => w.int(type).int(KeeperState.SyncConnected).ustring(path)))
+    const b = replyFrame(Xid.NOTIFICATION_XID, zxid, 0, (w) => w.int(type).int(KeeperState.SyncConnected).ustring(path))
+    this.server.stats.watchBytes += b.length - 4
+    this.write(b)
   }
 
   private write(b: Buffer): void {
     if (this.socket.destroyed) return
     this.sent++
     this.server.stats.packetsSent++
+    this.server.stats.responseBytes += b.length - 4
     this.socket.write(b)
     if (this.socket.writableLength > WRITE_HIGH_WATER) this.pause()
   }

@@ -15,6 +15,9 @@ export interface RestoreResult {
   snapshotZxid: number
   replayed: number
   truncated: boolean
+  /** ms to read the snapshot, and to replay the log after it. */
+  snapLoadMs: number
+  replayMs: number
 }
 
 export interface LogScan {
@@ -45,6 +48,7 @@ export function scanLog(buf: Buffer): LogScan {
 export async function restore(snapDir: string, logDir: string, extendedTypes: boolean, logger: Logger): Promise<RestoreResult> {
   let tree: DataTree | null = null
   let snapshotZxid = 0
+  const snapStarted = Date.now()
   const snaps = listZxidFiles(snapDir, 'snapshot').reverse()
   for (const s of snaps) {
     try {
@@ -57,6 +61,8 @@ export async function restore(snapDir: string, logDir: string, extendedTypes: bo
     }
   }
   if (!tree) tree = new DataTree(extendedTypes)
+  const snapLoadMs = Date.now() - snapStarted
+  const replayStarted = Date.now()
   // The log that starts at or just before the snapshot's zxid, and every later one.
   const logs = listZxidFiles(logDir, 'log')
   let first = 0
@@ -87,5 +93,5 @@ export async function restore(snapDir: string, logDir: string, extendedTypes: bo
       break
     }
   }
-  return {tree, snapshotZxid, replayed, truncated}
+  return {tree, snapshotZxid, replayed, truncated, snapLoadMs, replayMs: Date.now() - replayStarted}
 }

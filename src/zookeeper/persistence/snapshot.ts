@@ -112,6 +112,7 @@ export function parseSnapshot(buf: Buffer, extendedTypes: boolean): DataTree {
   if (adler32(buf, 1, 0, end) !== sum) throw new JuteError('snapshot checksum mismatch')
   if (r.ustring() !== '/') throw new JuteError('snapshot end marker missing')
   if (!tree.nodes.has('/')) throw new JuteError('snapshot has no root')
+  tree.recomputeDigest()
   return tree
 }
 

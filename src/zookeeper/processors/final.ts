@@ -35,6 +35,7 @@ export class FinalProcessor {
     const tree = this.core.tree
     const res = tree.processTxn(req.hdr!, req.txn!)
     this.core.prep.applied(req.hdr!.zxid)
+    this.core.stats.summaries.propagation_latency.add(Date.now() - req.receivedAt)
     switch (req.type) {
       case OpCode.createSession:
         if (res.err === 0) this.core.sessions.add(req.sessionId, req.connect!.timeout)
@@ -116,11 +117,13 @@ export class FinalProcessor {
           const node = tree.getNode(rec.path)
           if (rec.watch) tree.dataWatches.add(rec.path, ctx, STANDARD)
           if (!node) throw new KeeperError(Err.NONODE, rec.path)
+          this.core.stats.namespaceRead(rec.path, 0)
           return replyFrame(req.xid, this.zxid, 0, (w) => node.writeStat(w))
         }
         case OpCode.getData: {
           const node = this.readable(rec.path, ctx)
           if (rec.watch) tree.dataWatches.add(rec.path, ctx, STANDARD)
+          this.core.stats.namespaceRead(rec.path, node.data?.length ?? 0)
           return replyFrame(req.xid, this.zxid, 0, (w) => {
             w.buffer(node.data)
             node.writeStat(w)
@@ -130,12 +133,20 @@ export class FinalProcessor {
         case OpCode.getChildren2: {
           const node = this.readable(rec.path, ctx)
           if (rec.watch) tree.childWatches.add(rec.path, ctx, STANDARD)
-          return replyFrame(req.xid, this.zxid, 0, (w) => {
+          let bytes = 0
+          const reply = replyFrame(req.xid, this.zxid, 0, (w) => {
             const kids = node.children
             w.int(kids ? kids.size : 0)
-            if (kids) for (const c of kids) w.ustring(c)
+            if (kids) {
+              for (const c of kids) {
+                w.ustring(c)
+                bytes += c.length
+              }
+            }
             if (req.type === OpCode.getChildren2) node.writeStat(w)
           })
+          this.core.stats.namespaceRead(rec.path, bytes)
+          return reply
         }
         case OpCode.getAllChildrenNumber: {
           this.readable(rec.path, ctx)

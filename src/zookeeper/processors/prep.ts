@@ -68,6 +68,7 @@ export class PrepProcessor {
 
   private add(r: ChangeRecord): void {
     if (this.undo && !this.undo.has(r.path)) this.undo.set(r.path, this.byPath.get(r.path))
+    this.core.stats.outstandingChangesQueued++
     this.outstanding.push(r)
     this.byPath.set(r.path, r)
   }
@@ -80,7 +81,10 @@ export class PrepProcessor {
       if (this.byPath.get(r.path) === r) this.byPath.delete(r.path)
       i++
     }
-    if (i > 0) this.outstanding.splice(0, i)
+    if (i > 0) {
+      this.outstanding.splice(0, i)
+      this.core.stats.outstandingChangesRemoved += i
+    }
   }
 
   private checkAcl(acl: ACL[], perm: number, req: Request, path: string): void {
@@ -98,6 +102,9 @@ export class PrepProcessor {
 
   /** Preps a write request and hands it to sync. */
   process(req: Request): void {
+    const started = Date.now()
+    const stats = this.core.stats
+    stats.requestQueued()
     const zxid = this.core.nextZxid()
     const now = this.core.clock.now()
     req.hdr = {clientId: req.sessionId, cxid: req.xid, zxid, time: now, type: req.type}
@@ -116,7 +123,11 @@ export class PrepProcessor {
         this.core.logger.debug(`Got user-level KeeperException when processing sessionid:0x${req.sessionId.toString(16)} type:${req.opName} cxid:0x${req.xid.toString(16)} zxid:0x${zxid.toString(16)} txntype:${req.type} reqpath:n/a Error:${e.message}`)
       }
     }
+    const prepped = Date.now()
+    stats.summaries.prep_process_time.add(prepped - started)
+    if (req.type === OpCode.closeSession) stats.summaries.close_session_prep_time.add(prepped - started)
     this.core.sync.submit(req)
+    stats.summaries.proposal_process_time.add(Date.now() - prepped)
   }
 
   private checkSession(req: Request): void {

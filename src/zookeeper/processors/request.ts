@@ -16,6 +16,8 @@ export interface Request {
   record: any
   authInfo: Id[]
   receivedAt: number
+  /** When sync queued it (mntr's sync queue times). */
+  syncQueuedAt?: number
   kind: 'write' | 'read'
   opName: string
   hdr?: TxnHeader

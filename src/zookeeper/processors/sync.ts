@@ -23,8 +23,13 @@ export class SyncProcessor {
   }
 
   submit(req: Request): void {
+    const s = this.core.stats.summaries
+    s.sync_processor_queue_size.add(this.queue.length)
+    const t = Date.now()
+    req.syncQueuedAt = t
     this.queue.push(req)
     this.entries.push({zxid: req.hdr!.zxid, bytes: serializeTxn(req.hdr!, req.txn!)})
+    s.sync_process_time.add(Date.now() - t)
     if (!this.flushing) {
       this.flushing = true
       setImmediate(() => void this.flush())
@@ -41,11 +46,13 @@ export class SyncProcessor {
       const entries = this.entries
       this.queue = []
       this.entries = []
+      const s = this.core.stats.summaries
+      const t = Date.now()
+      for (const req of batch) s.sync_processor_queue_time_ms.add(t - req.syncQueuedAt!)
       try {
-        const t = Date.now()
         await this.core.txnLog.append(entries)
-        this.core.stats.summaries.fsynctime.add(Date.now() - t)
-        this.core.stats.summaries.sync_processor_batch_size.add(entries.length)
+        s.fsynctime.add(Date.now() - t)
+        s.sync_processor_batch_size.add(entries.length)
       } catch (e) {
         // ZooKeeper halts when it cannot write its log: nothing after this can be acknowledged.
         this.failed = e as Error
@@ -54,6 +61,9 @@ export class SyncProcessor {
         break
       }
       for (const req of batch) this.core.final.applyWrite(req)
+      const done = Date.now()
+      s.sync_processor_queue_flush_time_ms.add(done - t)
+      for (const req of batch) s.sync_processor_queue_and_flush_time_ms.add(done - req.syncQueuedAt!)
       this.logCount += batch.length
       if (this.logCount > this.core.config.snapCount / 2 + this.randRoll) this.rollAndSnapshot()
     }

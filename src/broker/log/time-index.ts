@@ -39,12 +39,13 @@ export class TimeIndex extends IndexFile {
   /** Appends when timestamp is above the last entry's (Kafka's maybeAppend). */
   maybeAppend(timestamp: bigint, offset: bigint, skipFullCheck = false): void {
     if (!skipFullCheck && this.isFull) throw new RangeError(`attempt to append to a full time index (size = ${this.count})`)
-    if (this.count > 0) {
-      const last = this.lastEntry()
-      if (offset < last.offset) throw new RangeError(`attempt to append an offset (${offset}) below the last one (${last.offset}) to ${this.file}`)
-      if (timestamp <= last.timestamp) return
-    }
     const rel = this.relative(offset)
+    if (this.count > 0) {
+      // Compared in place (no entry object): this runs on every indexed append.
+      const i = this.count - 1
+      if (rel < this.relativeOffsetAt(i)) throw new RangeError(`attempt to append an offset (${offset}) below the last one (${this.entry(i).offset}) to ${this.file}`)
+      if (timestamp <= this.timestampAt(i)) return
+    }
     this.ensureCapacity(1)
     this.buf.writeBigInt64BE(timestamp, this.count * 12)
     this.buf.writeInt32BE(rel, this.count * 12 + 8)

@@ -16,9 +16,9 @@
 //
 // The hot path reads each record's varints straight from the batch (or the decompressed block) and
 // writes the legacy message into one buffer per batch: no per-record objects.
-import {crc32 as zlibCrc32} from 'node:zlib'
 import * as H from './batch-header.js'
 import {compressSync, CompressionType, decompressSync, DEFAULT_MAX_DECOMPRESSED, withLz4HeaderChecksum} from './compression.js'
+import {crc32} from './convert-crc32.js'
 import {CorruptRecordError} from './errors.js'
 import {decodeLegacyEntrySync} from './legacy.js'
 import {ControlRecordType, decodeRecordBatchSync, encodeRecordBatchSync, parseControlRecord} from './record-batch.js'
@@ -159,7 +159,7 @@ function writeMessages(out: Buffer, pos: number, src: Buffer, n: number, magic: 
     out.writeInt32BE(vl, pos)
     pos += 4
     if (vl > 0) pos += src.copy(out, pos, valPos[i], valPos[i] + vl)
-    out.writeUInt32BE(zlibCrc32(out.subarray(start + H.MAGIC, pos)) >>> 0, start + H.LEGACY_CRC)
+    out.writeUInt32BE(crc32(out, start + H.MAGIC, pos), start + H.LEGACY_CRC)
     if (ends) ends[i] = pos
   }
   return pos

@@ -3,6 +3,7 @@ import {crc32 as zlibCrc32, gunzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import * as H from '../../../../src/protocol/kafka/records/batch-header.js'
 import {CompressionType as T, compressSync} from '../../../../src/protocol/kafka/records/compression.js'
+import {crc32, crc32Js} from '../../../../src/protocol/kafka/records/convert-crc32.js'
 import {downConvertRecordSet, downConvertToBuffer, UnsupportedDownConversionError} from '../../../../src/protocol/kafka/records/convert-down.js'
 import {recordSetMagic, upConvertMessageSet} from '../../../../src/protocol/kafka/records/convert-up.js'
 import {CorruptRecordError} from '../../../../src/protocol/kafka/records/errors.js'
@@ -31,6 +32,18 @@ function log(codec: number, opts: {timestampType?: 0 | 1} = {}): Buffer {
     encodeRecordBatchSync({records: records(1, 12), baseOffset: 112n, compression: codec, ...opts, maxTimestamp: opts.timestampType === 1 ? 1_800_000_000_002 : undefined}),
   ])
 }
+
+describe('CRC-32 for legacy messages', () => {
+  it('matches zlib at every length around the table loop and the native cut-over', () => {
+    const b = Buffer.alloc(700)
+    for (let i = 0; i < b.length; i++) b[i] = (i * 131 + 7) & 0xff
+    for (let len = 0; len < 700; len += len < 40 ? 1 : 37) {
+      const want = zlibCrc32(b.subarray(3, 3 + Math.min(len, 697))) >>> 0
+      expect(crc32Js(b, 3, 3 + Math.min(len, 697))).toBe(want)
+      expect(crc32(b, 3, 3 + Math.min(len, 697))).toBe(want)
+    }
+  })
+})
 
 describe('down-conversion (v2 batches to magic 0/1)', () => {
   for (const toMagic of [0, 1] as const) {

@@ -17,9 +17,9 @@ import {systemClock, type Clock} from '../common/clock.js'
 import {Logger} from '../common/logger.js'
 import type {Properties} from '../common/properties.js'
 import {parseBrokerConfig, ConfigError, type BrokerConfig} from './config.js'
-import {LogManager, type PartitionLog} from './log/index.js'
+import type {LogManager, PartitionLog} from './log/index.js'
 import {readMetaProperties} from './log/meta-properties.js'
-import {GroupCoordinator, coordinatorConfigFromBroker} from './group/coordinator.js'
+import type {GroupCoordinator} from './group/coordinator.js'
 import {MetadataStore} from './cluster/metadata-store.js'
 import {FileMetadataBackend} from './cluster/file-backend.js'
 import {TopicAdmin} from './cluster/topic-admin.js'
@@ -27,8 +27,9 @@ import type {MetadataEvent} from './cluster/metadata-store.js'
 import {ProducerStateManager} from './producer-state.js'
 import {loadHandlers, type HandlerRegistry} from './handlers/registry.js'
 import {RequestDispatcher} from './network/dispatcher.js'
+import type {Dispatcher} from './network/connection.js'
+import type {ConnectionInfo} from './handlers/context.js'
 import {SocketListener} from './network/listener.js'
-import {OffsetsTopicLog} from './offsets-topic-log.js'
 import type {BrokerRuntime} from './runtime.js'
 import {startCoordination, type Coordination} from './cluster/coordination.js'
 
@@ -138,8 +139,14 @@ export class KafkaBroker {
     this.log.info(`${id()} starting`)
     for (const n of this.notes.notes) this.log.info(n)
     for (const w of this.notes.warnings) this.logger.child('org.apache.kafka.clients.admin.AdminClientConfig').warn(w)
+    // Start-up time: the log and handler modules load while the embedded ZooKeeper starts and the
+    // session's first writes wait for their sync (module loading is most of the CPU a start takes;
+    // overlapping it with that I/O shortens the way to the first request).
+    const logModule = import('./log/index.js')
+    logModule.catch(() => undefined) // awaited below; a failed start may never get there
     try {
       const registryPromise = loadHandlers()
+      registryPromise.catch(() => undefined)
       this.checkLogDirs()
       const meta = this.config.logDirs.map((d) => safeMeta(d)).find((m) => m !== null) ?? null
 
@@ -153,6 +160,7 @@ export class KafkaBroker {
       }
       this.log.info(`Cluster ID = ${clusterId}`)
 
+      const {LogManager} = await logModule
       const logs = new LogManager({
         logDirs: this.config.logDirs,
         brokerProps: this.config.props,
@@ -174,30 +182,27 @@ export class KafkaBroker {
       const topicAdmin = new TopicAdmin(this.config, metadata)
       const producers = new ProducerStateManager(() => metadata.nextProducerId())
       const registry: HandlerRegistry = await registryPromise
-      const offsetsTopic = new OffsetsTopicLog(() => this.runtime!)
-      const groups = new GroupCoordinator({
-        clock: this.clock,
-        logger: this.logger,
-        config: coordinatorConfigFromBroker(this.config),
-        offsetsTopic,
-      })
-      this.groups = groups
+      const self = this
       this.runtime = {
         config: this.config,
         clock: this.clock,
         logger: this.logger.child('kafka.server.KafkaApis'),
         metadata,
         logs,
-        groups,
+        // Set before any group request is let through (see GroupGate).
+        get groups(): GroupCoordinator {
+          return self.groups!
+        },
         registry,
         topicAdmin,
         producers,
         stopping: this.stopping.signal,
         partitionLog: (topic: string, partition: number): PartitionLog | undefined => logs.getLog(topic, partition),
       }
-      await groups.start()
 
-      const dispatcher = new RequestDispatcher(this.runtime, registry)
+      // The group coordinator starts once the listeners are up (a first Metadata does not need
+      // it, and loading it is ~20 modules); group requests wait until it has started.
+      const dispatcher = new GroupGate(new RequestDispatcher(this.runtime, registry))
       const socketLog = this.logger.child('kafka.network.SocketServer')
       for (const l of this.config.listeners) {
         const listener = new SocketListener(l, dispatcher, {maxRequestBytes: this.config.socketRequestMaxBytes, idleMs: this.config.connectionsMaxIdleMs, logger: socketLog})
@@ -213,7 +218,13 @@ export class KafkaBroker {
       if (this.config.advertisedPort === 0) this.config.advertisedPort = this.listeners[0]!.port
       metadata.updateSelf({port: this.config.advertisedPort})
 
-      await this.coordination.registerBroker(this.config, this.listeners.map((l) => l.port))
+      const groupsStarted = this.startGroups()
+      dispatcher.waitFor(groupsStarted)
+      const registered = this.coordination.registerBroker(this.config, this.listeners.map((l) => l.port))
+      const [g, r] = await Promise.allSettled([groupsStarted, registered])
+      if (g.status === 'rejected') throw g.reason
+      if (r.status === 'rejected') throw r.reason
+      dispatcher.open()
       this.expiryTimer = this.scheduleProducerExpiry()
       this.transition('running')
       // The exact readiness line scripts wait for (reference §7.2); the listeners are named just before.
@@ -226,6 +237,18 @@ export class KafkaBroker {
       if (error instanceof ConfigError || error instanceof BrokerStartError) throw error
       throw error
     }
+  }
+
+  private async startGroups(): Promise<void> {
+    const [{GroupCoordinator, coordinatorConfigFromBroker}, {OffsetsTopicLog}] = await Promise.all([import('./group/coordinator.js'), import('./offsets-topic-log.js')])
+    const groups = new GroupCoordinator({
+      clock: this.clock,
+      logger: this.logger,
+      config: coordinatorConfigFromBroker(this.config),
+      offsetsTopic: new OffsetsTopicLog(() => this.runtime!),
+    })
+    this.groups = groups
+    await groups.start()
   }
 
   private checkLogDirs(): void {
@@ -324,6 +347,34 @@ export class KafkaBroker {
     await this.coordination?.stop().catch(() => undefined)
     await this.logs?.shutdown().catch(() => undefined)
     await this.coordination?.stopEmbedded().catch(() => undefined)
+  }
+}
+
+/** The group APIs: they reach the group coordinator. */
+const GROUP_APIS = new Set([8, 9, 10, 11, 12, 13, 14, 15, 16, 42, 47])
+
+/**
+ * Holds group requests until the group coordinator has started; everything else goes straight
+ * through. Per connection, responses still go out in request order (the connection's slots).
+ */
+class GroupGate implements Dispatcher {
+  private release!: (started: Promise<unknown>) => void
+  /** Closed from the start: a group request may come as soon as the first listener is up. */
+  private ready: Promise<unknown> | null = new Promise((resolve) => (this.release = resolve))
+
+  constructor(private readonly inner: RequestDispatcher) {}
+
+  waitFor(started: Promise<unknown>): void {
+    this.release(started)
+  }
+
+  open(): void {
+    this.ready = null
+  }
+
+  dispatch(frame: Buffer, conn: ConnectionInfo): Promise<Buffer[] | null> | Buffer[] | null {
+    if (this.ready && frame.length >= 2 && GROUP_APIS.has(frame.readInt16BE(0))) return this.ready.then(() => this.inner.dispatch(frame, conn))
+    return this.inner.dispatch(frame, conn)
   }
 }
 

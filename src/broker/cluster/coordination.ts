@@ -15,8 +15,9 @@ import type {Clock} from '../../common/clock.js'
 import type {Logger} from '../../common/logger.js'
 import type {BrokerConfig} from '../config.js'
 import type {MetadataBackend, MetadataStore} from './metadata-store.js'
-import {ZkClient, ZkTimeoutError, isBadVersion, isNoNode, isNodeExists} from './zk-client.js'
-import {ZkMetadataBackend} from './zk-backend.js'
+import {ZkClient, ZkTimeoutError, isBadVersion, isNoNode, isNodeExists, type MultiOp} from './zk-client.js'
+import {ZkMetadataBackend, LAYOUT_PATHS} from './zk-backend.js'
+import {ZooKeeperError} from '../../protocol/zookeeper/client/zookeeper-error.js'
 
 export class CoordinationError extends Error {}
 
@@ -111,35 +112,42 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
       }
       zk = await ZkClient.connect(connectString, config.zookeeperSessionTimeoutMs, config.zookeeperConnectionTimeoutMs, zkLog)
     }
-    // A chroot must exist before anything under it (Kafka creates it too). The reads go out
-    // together with the layout check, and the two writes together after it: the session keeps
-    // them in order and the ZooKeeper server syncs them in one batch (start-up time).
-    const [, stored, epochData] = await Promise.all([
-      ZkMetadataBackend.ensureLayout(zk),
+    // A chroot must exist before anything under it (Kafka creates it too). Start-up time: one
+    // round of reads (the layout check, the cluster id, the controller epoch, all pipelined on the
+    // session), then one multi with every write (missing layout nodes, the cluster id, the new
+    // epoch): one transaction, one sync on the ZooKeeper server. If the multi fails (another broker
+    // raced us), the same writes are made one by one, tolerating what exists.
+    const [present, stored, epochData] = await Promise.all([
+      Promise.all(LAYOUT_PATHS.map((p) => zk.exists(p))),
       zk.getJson<{id: string}>('/cluster/id'),
-      zk.getData('/controller_epoch').catch(() => null),
+      zk.getData('/controller_epoch').catch((error) => {
+        if (isNoNode(error)) return null
+        throw error
+      }),
     ])
-    let clusterId: string | null = null
-    if (stored?.id) clusterId = stored.id
-    else if (storedClusterId) {
-      clusterId = storedClusterId
-    }
-    const createClusterId = async () => {
-      const {newClusterId} = await import('../server.js')
-      clusterId ??= newClusterId()
-      try {
-        await zk.create('/cluster/id', JSON.stringify({version: '1', id: clusterId}))
-      } catch (error) {
-        if (!isNodeExists(error)) throw error
-        clusterId = (await zk.getJson<{id: string}>('/cluster/id'))!.id
-      }
-    }
+    const {newClusterId} = stored?.id ? {newClusterId: () => stored.id} : await import('../server.js')
+    let clusterId: string = stored?.id ?? storedClusterId ?? newClusterId()
     // Controller epoch: bumped once per election, like Kafka's controller.
-    let controllerEpoch = 1
-    if (epochData?.data?.length) controllerEpoch = Number(epochData.data.toString()) + 1
-    const writeEpoch = () => (epochData?.data?.length ? zk.setData('/controller_epoch', String(controllerEpoch)) : zk.put('/controller_epoch', String(controllerEpoch)))
-    const writes = await Promise.allSettled([stored?.id ? Promise.resolve() : createClusterId(), writeEpoch()])
-    for (const w of writes) if (w.status === 'rejected') throw w.reason
+    const epochStored = epochData?.data?.length ? Number(epochData.data.toString()) : null
+    let controllerEpoch = (epochStored ?? 0) + 1
+    const ops: MultiOp[] = LAYOUT_PATHS.filter((_, i) => !present[i]).map((path) => ({type: 'create', path}))
+    if (!stored?.id) ops.push({type: 'create', path: '/cluster/id', data: JSON.stringify({version: '1', id: clusterId})})
+    ops.push(epochData ? {type: 'setData', path: '/controller_epoch', data: String(controllerEpoch)} : {type: 'create', path: '/controller_epoch', data: String(controllerEpoch)})
+    try {
+      await zk.multi(ops)
+    } catch (error) {
+      if (!(error instanceof ZooKeeperError)) throw error
+      await ZkMetadataBackend.ensureLayout(zk)
+      if (!stored?.id) {
+        try {
+          await zk.create('/cluster/id', JSON.stringify({version: '1', id: clusterId}))
+        } catch (e) {
+          if (!isNodeExists(e)) throw e
+          clusterId = (await zk.getJson<{id: string}>('/cluster/id'))!.id
+        }
+      }
+      controllerEpoch = await bumpControllerEpoch(zk, controllerEpoch - 1)
+    }
     const controllerLog = logger.child('kafka.controller.KafkaController')
     let backend: ZkMetadataBackend | undefined
     let store: MetadataStore | undefined
@@ -200,8 +208,9 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
         }
         if (cfg.rack) body.rack = cfg.rack
         registration = {cfg, body: JSON.stringify(body), endpoints}
-        await register()
-        await elect(cfg.brokerId)
+        // Both go out together (the session keeps their order; one sync on the server).
+        const done = await Promise.allSettled([register(), elect(cfg.brokerId)])
+        for (const d of done) if (d.status === 'rejected') throw d.reason
       },
       async stop() {
         await zk.close()

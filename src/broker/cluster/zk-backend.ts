@@ -14,6 +14,9 @@ import type {TopicInfo} from './metadata.js'
 import {PRODUCER_ID_BLOCK_SIZE, type MetadataBackend, type MetadataStore} from './metadata-store.js'
 import {isBadVersion, isNodeExists, isNoNode, type ZkClient} from './zk-client.js'
 
+/** The persistent paths a Kafka cluster has, parents before children. */
+export const LAYOUT_PATHS = ['/cluster', '/consumers', '/brokers', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config', '/config/changes', '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/config/ips', '/admin', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification']
+
 interface TopicZNode {
   partitions: Record<string, number[]>
   topic_id?: string
@@ -38,9 +41,8 @@ export class ZkMetadataBackend implements MetadataBackend {
    * (one transaction-log write instead of one per node), parents first.
    */
   static async ensureLayout(zk: ZkClient): Promise<void> {
-    const paths = ['/cluster', '/consumers', '/brokers', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config', '/config/changes', '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/config/ips', '/admin', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification']
-    const present = await Promise.all(paths.map((p) => zk.exists(p)))
-    const missing = paths.filter((_, i) => !present[i])
+    const present = await Promise.all(LAYOUT_PATHS.map((p) => zk.exists(p)))
+    const missing = LAYOUT_PATHS.filter((_, i) => !present[i])
     if (missing.length === 0) return
     try {
       await zk.createAll(missing)

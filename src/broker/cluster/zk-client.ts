@@ -5,10 +5,10 @@
 // - session expiry: a new session is created (retrying until it works or the client is closed),
 //   then every onNewSession handler runs (broker registration, controller election, watches).
 //   Operations issued while the new session is being set up wait for it.
-import {ZooKeeperClient, ZooKeeperError, Err, type Stat, type Watcher, type CreateModeName} from '../../protocol/zookeeper/client/index.js'
+import {ZooKeeperClient, ZooKeeperError, Err, type Stat, type Watcher, type CreateModeName, type MultiOp, type MultiResult} from '../../protocol/zookeeper/client/index.js'
 import type {Logger} from '../../common/logger.js'
 
-export type {Stat, Watcher, WatchEvent} from '../../protocol/zookeeper/client/index.js'
+export type {Stat, Watcher, WatchEvent, MultiOp, MultiResult} from '../../protocol/zookeeper/client/index.js'
 
 export class ZkTimeoutError extends Error {}
 
@@ -157,6 +157,11 @@ export class ZkClient {
 
   async create(path: string, data: Buffer | string | null, mode: CreateModeName = 'persistent'): Promise<string> {
     return (await this.c()).create(path, data, mode)
+  }
+
+  /** A transaction: every op or none. */
+  async multi(ops: MultiOp[]): Promise<MultiResult[]> {
+    return (await this.c()).multi(ops)
   }
 
   /** Creates persistent empty nodes in one multi-op (all or none). */

@@ -31,6 +31,12 @@ describe('old message formats on the wire', () => {
     await admin.connect()
     await admin.createTopics({topics: ['old-in', 'modern-in', 'corrupt', 'limits', 'longpoll', 'zstd', 'offsets-v0', 'noconv'].map((topic) => ({topic, numPartitions: 1}))})
     await admin.alterConfigs({validateOnly: false, resources: [{type: 2, name: 'noconv', configEntries: [{name: 'message.downconversion.enable', value: 'false'}]}]})
+    await admin.createTopics({
+      topics: [
+        {topic: 'lat', numPartitions: 1, configEntries: [{name: 'message.timestamp.type', value: 'LogAppendTime'}]},
+        {topic: 'compacted', numPartitions: 1, configEntries: [{name: 'cleanup.policy', value: 'compact'}]},
+      ],
+    })
     await admin.disconnect()
     wire = await WireClient.connect(b.port)
   })
@@ -165,6 +171,24 @@ describe('old message formats on the wire', () => {
     expect(await latest('corrupt')).toBe(before)
     expect((await produce(2, 'corrupt', good)).errorCode).toBe(0)
     expect(await latest('corrupt')).toBe(before + 2n)
+  })
+
+  it('LogAppendTime topics: Produce v2 answers the append time, Fetch v2 shows it on every message', async () => {
+    const before = Date.now()
+    const r = await produce(2, 'lat', encodeMessageSetSync({magic: 1, records: [{key: 'a', value: '1', timestamp: 5}, {key: 'b', value: '2', timestamp: 6}], compression: T.GZIP}))
+    expect(r.errorCode).toBe(0)
+    expect(Number(r.logAppendTimeMs)).toBeGreaterThanOrEqual(before - 1000)
+    for (const version of [2, 3]) {
+      const batches = await decodeMessageSet((await fetch(version, 'lat', 0n)).records!)
+      expect(batches[0]!.header.attributes & H.TIMESTAMP_TYPE_MASK).toBe(H.TIMESTAMP_TYPE_MASK)
+      expect(batches.flatMap((bt) => bt.records.map((x) => x.timestamp))).toEqual([r.logAppendTimeMs, r.logAppendTimeMs])
+    }
+  })
+
+  it('compacted topics refuse keyless old-format messages (INVALID_RECORD) and take keyed ones', async () => {
+    expect((await produce(1, 'compacted', encodeMessageSetSync({magic: 0, records: [{key: 'k', value: 'v'}, {value: 'no key'}]}))).errorCode).toBe(INVALID_RECORD)
+    expect(await latest('compacted')).toBe(0n)
+    expect((await produce(1, 'compacted', encodeMessageSetSync({magic: 0, records: [{key: 'k', value: 'v'}]}))).errorCode).toBe(0)
   })
 
   it('acks=0 on Produce v0 gets no response and still writes', async () => {

@@ -6,6 +6,7 @@ import type {ZooKeeperServer} from './server.js'
 import {ZK_VERSION} from './four-letter/version.js'
 import {javaDouble} from './stats.js'
 import {DIGEST_VERSION} from './digest.js'
+import {mntr} from './four-letter/commands.js'
 
 type Handler = (zk: ZooKeeperServer) => Record<string, unknown>
 
@@ -62,12 +63,17 @@ const COMMANDS: Record<string, {aliases: string[]; run: Handler}> = {
     expiry_time_to_session_ids: Object.fromEntries([...zk.sessions.buckets].map(([t, s]) => [t, [...s].map((x) => String(x.id))])),
     session_id_to_ephemeral_paths: Object.fromEntries([...zk.tree.ephemerals].map(([sid, p]) => [String(sid), [...p]])),
   })},
-  monitor: {aliases: ['mntr'], run: (zk) => ({
-    version: ZK_VERSION, server_state: 'standalone', avg_latency: Number(javaDouble(zk.stats.latency.avg())), max_latency: zk.stats.latency.max,
-    min_latency: zk.stats.latency.minOrZero(), packets_received: zk.stats.packetsReceived, packets_sent: zk.stats.packetsSent,
-    num_alive_connections: zk.connections.size, znode_count: zk.tree.nodeCount(), watch_count: zk.tree.dataWatches.size() + zk.tree.childWatches.size(),
-    ephemerals_count: zk.tree.ephemeralCount(), approximate_data_size: zk.tree.approximateDataSize, global_sessions: zk.sessions.sessions.size,
-  })},
+  // MonitorCommand: every metric mntr prints, keyed without the zk_ prefix, numbers as numbers.
+  monitor: {aliases: ['mntr'], run: (zk) => {
+    const out: Record<string, unknown> = {}
+    for (const line of mntr(zk).split('\n')) {
+      const tab = line.indexOf('\t')
+      if (tab < 0) continue
+      const value = line.slice(tab + 1)
+      out[line.slice(3, tab)] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value
+    }
+    return out
+  }},
   // DigestCommand; ZxidDigest's getters in the AdminServer's snake_case JSON. (Debian's
   // ZooKeeper 3.8 does not start its AdminServer, so this one is written from the sources.)
   hash: {aliases: [], run: (zk) => ({

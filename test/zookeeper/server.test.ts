@@ -50,6 +50,9 @@ describe('ZooKeeperServer', () => {
     expect(srvr.version).toMatch(/^3\.8\./)
     const mntr: any = await (await fetch(`${base}/commands/monitor`)).json()
     expect(mntr.znode_count).toBe(5)
+    // Every mntr metric, as numbers: the counters and the summaries.
+    expect(mntr).toMatchObject({server_state: 'standalone', version: expect.stringMatching(/^3\.8\./), cnt_dbinittime: 1, connection_request_count: 0})
+    expect(Object.keys(mntr).length).toBeGreaterThan(400)
     expect((await fetch(`${base}/commands/nope`)).status).toBe(404)
     await zk.stop()
   })

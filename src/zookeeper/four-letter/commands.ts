@@ -112,7 +112,7 @@ function summaryLines(k: string, m: LatencyStats | undefined): string {
   return `zk_avg_${k}\t${javaDouble(m.avg())}\nzk_min_${k}\t${m.minOrZero()}\nzk_max_${k}\t${m.max}\nzk_cnt_${k}\t${m.count}\nzk_sum_${k}\t${Math.round(m.total)}\n`
 }
 
-function mntr(zk: ZooKeeperServer): string {
+export function mntr(zk: ZooKeeperServer): string {
   const st = zk.stats
   const tree = zk.tree
   const values: Record<string, number | string> = {

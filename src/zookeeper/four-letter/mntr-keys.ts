@@ -1,7 +1,11 @@
 // mntr's metric names in ZooKeeper 3.8's order (after zk_version and zk_server_state). Ours
-// reports real values for the ones the server measures and 0 for the rest, so that tools
-// expecting the full set find every key. Summary metrics expand to avg/min/max/cnt/sum (and the
-// percentiles for the ones ZooKeeper keeps as summaries with percentiles).
+// reports real values for the ones a standalone server has facts for (ServerStats in stats.ts
+// lists the measured summaries) and 0 for the rest, so that tools expecting the full set find
+// every key. The zeros are quorum-only metrics (proposals, learners, elections, commit
+// processor), TLS and Netty ones, the JVM pause monitor, throttling (ours has back-pressure per
+// connection instead), and the response cache (ours serialises each reply; no cache to hit or
+// miss). Summary metrics expand to avg/min/max/cnt/sum (and the percentiles for the ones
+// ZooKeeper keeps as summaries with percentiles); the per-namespace summaries follow them.
 export const MNTR_COUNTERS = [
   'ephemerals_count', 'num_alive_connections', 'avg_latency', 'outstanding_requests', 'znode_count', 'global_sessions',
   'non_mtls_remote_conn_count', 'last_client_response_size', 'packets_sent', 'packets_received', 'max_client_response_size',

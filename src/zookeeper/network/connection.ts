@@ -58,7 +58,7 @@ export class Connection implements ReadContext, RequestOwner {
   lastZxid = -1
   lastResponseTime = 0
   lastLatency = 0
-  readonly latency = new LatencyStats()
+  readonly latency = new LatencyStats(false) // min/avg/max for cons; no percentile window
 
   private buf: Buffer = Buffer.alloc(0)
   private queue: Request[] = []

@@ -139,6 +139,10 @@ export default defineHandler<ProduceRequest, Loose<ProduceResponse> | typeof NO_
             continue
           }
           records = converted
+        } else if (records.length > MAGIC && records[MAGIC]! < 2) {
+          // Kafka's ProduceRequest.validateRecords: v3+ carry record batch v2 only.
+          results.push(Promise.resolve(failed(index, INVALID_RECORD, `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`)))
+          continue
         }
         results.push(
           log.append(records, appendOptions(rt, log, access.leaderEpoch)).then(

@@ -166,6 +166,8 @@ describe('old message formats on the wire', () => {
     const nested = wrapper(1, T.GZIP, compressSync(T.GZIP, encodeMessageSetSync({magic: 1, records: [{value: 'x'}], compression: T.GZIP})))
     expect((await produce(2, 'corrupt', nested)).errorCode).toBe(INVALID_RECORD)
     expect((await produce(2, 'corrupt', wrapper(1, T.ZSTD, Buffer.from('zz')))).errorCode).toBe(INVALID_RECORD)
+    // Old messages in a new request: Kafka refuses them (v3+ carry record batch v2 only).
+    expect((await produce(3, 'corrupt', good)).errorCode).toBe(INVALID_RECORD)
     // Good then bad in one set: nothing of it is written.
     expect((await produce(2, 'corrupt', Buffer.concat([good, badCrc]))).errorCode).toBe(CORRUPT_MESSAGE)
     expect(await latest('corrupt')).toBe(before)

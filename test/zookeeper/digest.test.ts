@@ -2,6 +2,7 @@
 // digest recomputed from scratch; it is logged every 128 zxids in ZooKeeper's format; it survives
 // a restart (recomputed from the snapshot); the AdminServer reports the same log as JSON.
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import fs from 'node:fs'
 import {crc32} from 'node:zlib'
 import {DataTree} from '../../src/zookeeper/data-tree.js'
 import {nodeDigest} from '../../src/zookeeper/digest.js'
@@ -28,6 +29,7 @@ describe('tree digest', () => {
 
   let zk: StartedZooKeeper
   let c: ZkClient
+  let keptDir: string | null = null
   beforeAll(async () => {
     zk = await startZooKeeper({adminEnableServer: true, adminServerPort: 0, adminServerAddress: '127.0.0.1', fourLetterWords: new Set(['hash', 'srvr'])})
     c = await connectClient(zk.connectString)
@@ -35,6 +37,7 @@ describe('tree digest', () => {
   afterAll(async () => {
     await closeClient(c)
     await zk?.stop()
+    if (keptDir) fs.rmSync(keptDir, {recursive: true, force: true})
   })
 
   test('every kind of change keeps the incremental digest equal to the digest from scratch', async () => {
@@ -84,6 +87,7 @@ describe('tree digest', () => {
     expect(zk.server.tree.getNode('/d/e')).toBeUndefined()
     const before = zk.server.tree.digest()
     await zk.stop({keepData: true})
+    keptDir = dataDir
     zk = await startZooKeeper({dataDir, fourLetterWords: new Set(['hash'])})
     c = await connectClient(zk.connectString)
     const tree = zk.server.tree

@@ -160,6 +160,45 @@ describe('ZooKeeperClient', () => {
     await waitFor(() => fired.length === 2, 5000, 'the re-armed watch')
   })
 
+  test('on connection loss, the next host of the connect string takes the session over', async () => {
+    // Two TCP proxies in front of the one server stand for two servers of an ensemble.
+    const sockets: net.Socket[] = []
+    const proxy = async () => {
+      const server = net.createServer((inbound) => {
+        const outbound = net.connect(zk.port, '127.0.0.1')
+        sockets.push(inbound, outbound)
+        inbound.pipe(outbound).pipe(inbound)
+        const close = () => (inbound.destroy(), outbound.destroy())
+        inbound.on('error', close).on('close', close)
+        outbound.on('error', close).on('close', close)
+      })
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+      return server
+    }
+    const a = await proxy()
+    const b = await proxy()
+    const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port
+    try {
+      const c = await client(`127.0.0.1:${portOf(a)},127.0.0.1:${portOf(b)}`, {shuffleHosts: false})
+      expect(c.currentHost?.port).toBe(portOf(a))
+      await c.create('/hop', null, 'ephemeral')
+      const id = c.sessionId
+      // Host a goes away for good: the client moves to b with the same session.
+      a.close()
+      const connected = nextEvent(c, 'connected')
+      for (const s of sockets.splice(0)) s.destroy()
+      await connected
+      expect(c.currentHost?.port).toBe(portOf(b))
+      expect(c.sessionId).toBe(id)
+      expect((await c.exists('/hop'))?.ephemeralOwner).toBe(id)
+      await c.close()
+    } finally {
+      a.close()
+      b.close()
+      for (const s of sockets) s.destroy()
+    }
+  })
+
   test('session expiry: the session closed elsewhere is reported as expired, its ephemerals gone', async () => {
     const c = await client()
     const other = await client()

@@ -155,11 +155,11 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
 
     const register = async () => {
       const {cfg, body, endpoints} = registration!
-      await ephemeral(zk, `/brokers/ids/${cfg.brokerId}`, body, zkLog, config.zookeeperSessionTimeoutMs)
+      await createEphemeral(zk, `/brokers/ids/${cfg.brokerId}`, body, zkLog, config.zookeeperSessionTimeoutMs)
       logger.child('kafka.zk.KafkaZkClient').info(`Registered broker ${cfg.brokerId} at path /brokers/ids/${cfg.brokerId} with addresses: ${endpoints.join(',')}`)
     }
     const elect = async (brokerId: number) => {
-      await ephemeral(zk, '/controller', JSON.stringify({version: 1, brokerid: brokerId, timestamp: String(clock.now())}), zkLog, config.zookeeperSessionTimeoutMs)
+      await createEphemeral(zk, '/controller', JSON.stringify({version: 1, brokerid: brokerId, timestamp: String(clock.now())}), zkLog, config.zookeeperSessionTimeoutMs)
       controllerLog.info(`[Controller id=${brokerId}] ${brokerId} successfully elected as the controller. Epoch incremented to ${controllerEpoch} and epoch zk version is now ${controllerEpoch}`)
     }
     // A new session: register again, elect again (a new epoch), watch again, as Kafka's
@@ -253,7 +253,7 @@ async function bumpControllerEpoch(zk: ZkClient, current: number): Promise<numbe
  * - owned by another session (a previous run of this broker, restarted within the session timeout):
  *   replaced, with a warning.
  */
-async function ephemeral(zk: ZkClient, path: string, data: string, logger: Logger, sessionTimeoutMs: number): Promise<void> {
+export async function createEphemeral(zk: ZkClient, path: string, data: string, logger: Logger, sessionTimeoutMs: number): Promise<void> {
   const deadline = Date.now() + sessionTimeoutMs * 2
   for (;;) {
     try {

@@ -49,6 +49,8 @@ export class ZkClient {
   private readonly events = new Map<string, (() => void)[]>()
   /** Resolves when a usable session is there (pending while a new one is being created). */
   private ready: Promise<void> = Promise.resolve()
+  /** Resolves when the last re-initialisation, handlers included, is over. */
+  private reinit: Promise<void> = Promise.resolve()
   private closed = false
   /** Sessions this process had before the current one (their ephemeral nodes are ours to wait out). */
   readonly previousSessions: bigint[] = []
@@ -87,7 +89,9 @@ export class ZkClient {
       if (this.client !== client || this.closed) return
       this.logger?.child('org.apache.zookeeper.ClientCnxn').warn(`Unable to reconnect to ZooKeeper service, session 0x${client.sessionId.toString(16)} has expired`)
       this.fire('expired')
-      this.ready = this.reinitialize(client)
+      let sessionUp!: () => void
+      this.ready = new Promise<void>((resolve) => (sessionUp = resolve))
+      this.reinit = this.reinitialize(client, sessionUp)
     })
   }
 
@@ -113,10 +117,10 @@ export class ZkClient {
 
   /** Resolves once the session in use was set up and its handlers have run (tests, tools). */
   whenReady(): Promise<void> {
-    return this.ready
+    return this.reinit
   }
 
-  private async reinitialize(expired: ZooKeeperClient): Promise<void> {
+  private async reinitialize(expired: ZooKeeperClient, sessionUp: () => void): Promise<void> {
     const log = this.logger
     log?.info('[ZooKeeperClient Kafka server] Session expired.')
     for (const fn of this.expiredHandlers) await runHandler(fn, log)
@@ -127,10 +131,7 @@ export class ZkClient {
       log?.info(`[ZooKeeperClient Kafka server] Initializing a new session to ${this.connectString}.`)
       try {
         this.client = await open(this.connectString, this.sessionTimeoutMs, this.connectionTimeoutMs)
-        if (this.closed) {
-          await this.client.close()
-          return
-        }
+        if (this.closed) break
         this.attach(this.client)
         log?.info('[ZooKeeperClient Kafka server] Connected.')
         break
@@ -139,9 +140,12 @@ export class ZkClient {
         await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(attempt, 4))))
       }
     }
-    if (this.closed) return
-    // Handlers use this client: let their operations through (they would wait for `ready`).
-    this.ready = Promise.resolve()
+    // Operations waiting for the session go ahead (after close(), they fail on the closed client).
+    sessionUp()
+    if (this.closed) {
+      await this.client.close()
+      return
+    }
     for (const fn of this.newSessionHandlers) await runHandler(fn, log)
   }
 

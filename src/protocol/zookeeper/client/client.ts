@@ -299,7 +299,8 @@ export class ZooKeeperClient extends EventEmitter {
       try {
         w(event)
       } catch (error) {
-        this.emit('error', error)
+        // A failing watcher must not take the connection down: report it to whoever listens.
+        if (this.listenerCount('error') > 0) this.emit('error', error)
       }
     }
     this.emit('watch', event)

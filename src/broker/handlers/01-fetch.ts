@@ -3,6 +3,9 @@
 // as Kafka does; zstd data gets UNSUPPORTED_COMPRESSION_TYPE, a topic with
 // message.downconversion.enable=false UNSUPPORTED_VERSION. The limits apply to the converted
 // bytes; the long-poll rechecks count the log's bytes (as Kafka does) and convert only the answer.
+// Difference: Kafka serves v0-2 with a hard size limit (a first message above the partition's max
+// bytes comes back cut, and old clients report it as too large); we return the first batch whole
+// for every version, as KIP-74 does from v3, so an old consumer never stalls on a large batch.
 // v4+ send the log's bytes untouched.
 // - Whole batches as stored, up to each partition's max bytes and the response's max bytes; the
 //   first batch of the first non-empty partition comes back even when larger (KIP-74).

@@ -8,7 +8,7 @@
 //   beside a bare `node -e ''`;
 // - RSS of the server process (the java child for Apache) idle, right after each top-level run (the
 //   generator gone), 2 s later, and its peak (VmHWM); the same reads for both servers.
-// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel] [--repeat N] [--procs P] [--startup-only [N]]
+// Run after a build: npm run build && node bench/zookeeper.mjs [secondsPerLevel] [--repeat N] [--procs P] [--startup-only [N]] [--help]
 // Both servers run side by side (idle when not loaded) and the load alternates between them, N runs
 // (default 3) per level: a table shows each level's median ops/s, and the CPU each side used during
 // the runs. The machine has 2 cores shared by the server and the generator; kazoo's Python threads
@@ -28,6 +28,12 @@ import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const argv = process.argv.slice(2)
+if (argv.includes('--help') || argv.includes('-h')) {
+  // The header comment is the help.
+  const header = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1).filter((l) => l.startsWith('//'))
+  console.log(header.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'))
+  process.exit(0)
+}
 const startupOnly = argv.includes('--startup-only')
 const repeatAt = argv.indexOf('--repeat')
 const repeat = repeatAt >= 0 ? Number(argv[repeatAt + 1]) || 3 : 3
@@ -187,6 +193,7 @@ if (startupOnly) {
   process.exit(0)
 }
 
+const loadAtStart = os.loadavg()
 const results = []
 for (const start of [startKtool, startApache]) {
   // Start-up: median of 3 starts; the third stays up for the load.
@@ -228,7 +235,8 @@ const floor = nodeFloor()
 
 const [ours, theirs] = results
 const f = (x, d = 0) => Number(x).toFixed(d)
-console.log(`\nZooKeeper benchmark (${seconds} s per level, ${repeat} alternating runs per level, medians; kazoo load generator, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})\n`)
+const loads = (l) => l.map((x) => x.toFixed(2)).join(' ')
+console.log(`\nZooKeeper benchmark (${seconds} s per level, ${repeat} alternating runs per level, medians; kazoo load generator, ${os.cpus().length} CPUs, load average ${loads(loadAtStart)} at the start, ${loads(os.loadavg())} at the end)\n`)
 console.log('| server | sessions | ops/s (median) | runs | p50 ms | p99 ms | server CPU % | generator CPU % |')
 console.log('|---|---|---|---|---|---|---|---|')
 for (const r of results) for (const l of r.levels) console.log(`| ${r.name} | ${l.sessions} | ${l.ops_per_s} | ${l.all.join(' ')} | ${l.p50_ms} | ${l.p99_ms} | ${l.server_cpu_pct} | ${l.gen_cpu_pct} |`)

@@ -106,6 +106,18 @@ describe.skipIf(!haveSamples)('four-letter words like ZooKeeper 3.8', () => {
     expect(mntr).toContain('zk_ephemerals_count\t1\n')
     expect(mntr).toContain('zk_watch_count\t4\n')
     expect(mntr).toMatch(/zk_avg_latency\t\d+\.\d+\n/)
+    // Counters and summaries from the requests above: two connect requests; five writes (two
+    // createSession, three creates), each fsynced; reads and writes under /fourlw per namespace.
+    expect(mntr).toContain('zk_connection_request_count\t2\n')
+    expect(mntr).toContain('zk_cnt_updatelatency\t5\n')
+    expect(mntr).toContain('zk_sum_sync_processor_batch_size\t5\n')
+    expect(mntr).toContain('zk_cnt_propagation_latency\t5\n')
+    expect(mntr).toContain('zk_cnt_fourlw_write_per_namespace\t3\n')
+    // getData twice (1-byte data) and getChildren (children "data", "eph-a"); the exists on a
+    // missing node is not a read of the namespace. Each: path + bytes + 68 (a Stat).
+    expect(mntr).toContain('zk_cnt_fourlw_read_per_namespace\t3\n')
+    expect(mntr).toContain(`zk_sum_fourlw_read_per_namespace\t${2 * ('/fourlw/data'.length + 1 + 68) + '/fourlw'.length + 9 + 68}\n`)
+    expect(mntr).toMatch(/\nzk_avg_fourlw_write_per_namespace\t[\d.]+\n(?:.*\n){4}$/)
   })
 
   test('dump: session sets, ephemerals, connections', async () => {

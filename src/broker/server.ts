@@ -21,7 +21,6 @@ import type {LogManager, PartitionLog} from './log/index.js'
 import {readMetaProperties} from './log/meta-properties.js'
 import type {GroupCoordinator} from './group/coordinator.js'
 import {MetadataStore} from './cluster/metadata-store.js'
-import {FileMetadataBackend} from './cluster/file-backend.js'
 import {TopicAdmin} from './cluster/topic-admin.js'
 import type {MetadataEvent} from './cluster/metadata-store.js'
 import {ProducerStateManager} from './producer-state.js'
@@ -176,7 +175,8 @@ export class KafkaBroker {
       this.metadata = metadata
       metadata.controllerEpoch = this.coordination.controllerEpoch
       metadata.onChange((e) => this.onMetadataChange(e))
-      await metadata.attach(this.coordination.createBackend(metadata) ?? new FileMetadataBackend(join(this.config.logDirs[0]!, 'ktool-metadata.json'), metadata))
+      const backend = this.coordination.createBackend(metadata) ?? new (await import('./cluster/file-backend.js')).FileMetadataBackend(join(this.config.logDirs[0]!, 'ktool-metadata.json'), metadata)
+      await metadata.attach(backend)
       this.adoptOrphanLogs()
 
       const topicAdmin = new TopicAdmin(this.config, metadata)

@@ -5,10 +5,11 @@
 // - session expiry: a new session is created (retrying until it works or the client is closed),
 //   then every onNewSession handler runs (broker registration, controller election, watches).
 //   Operations issued while the new session is being set up wait for it.
-import {ZooKeeperClient, ZooKeeperError, Err, type Stat, type Watcher, type CreateModeName, type MultiOp, type MultiResult} from '../../protocol/zookeeper/client/index.js'
+import {ZooKeeperClient, type Stat, type Watcher, type CreateModeName, type MultiOp, type MultiResult} from '../../protocol/zookeeper/client/client.js'
+import {ZooKeeperError, Err} from '../../protocol/zookeeper/client/zookeeper-error.js'
 import type {Logger} from '../../common/logger.js'
 
-export type {Stat, Watcher, WatchEvent, MultiOp, MultiResult} from '../../protocol/zookeeper/client/index.js'
+export type {Stat, Watcher, WatchEvent, MultiOp, MultiResult} from '../../protocol/zookeeper/client/client.js'
 
 export class ZkTimeoutError extends Error {}
 

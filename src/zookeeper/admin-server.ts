@@ -77,13 +77,18 @@ const COMMANDS: Record<string, {aliases: string[]; run: Handler}> = {
   // DigestCommand; ZxidDigest's getters in the AdminServer's snake_case JSON. (Debian's
   // ZooKeeper 3.8 does not start its AdminServer, so this one is written from the sources.)
   hash: {aliases: [], run: (zk) => ({
-    digests: zk.tree.digestLog.map((d) => ({zxid: d.zxid, digest_version: DIGEST_VERSION, digest: Number(d.digest)})),
+    digests: zk.tree.digestLog.map((d) => ({zxid: d.zxid, digest_version: DIGEST_VERSION, digest: d.digest})),
   })},
   connection_stat_reset: {aliases: ['crst'], run: () => ({})},
   stat_reset: {aliases: ['srst'], run: (zk) => {
     zk.stats.reset()
     return {}
   }},
+}
+
+/** JSON with 64-bit values (bigints, such as digests) written as exact numbers, as Jackson does. */
+function toJson(body: unknown): string {
+  return JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? `\u0000big${v}` : v), 2).replace(/"\\u0000big(-?\d+)"/g, '$1')
 }
 
 export async function startAdminServer(zk: ZooKeeperServer): Promise<{close(): Promise<void>; port: number}> {
@@ -110,7 +115,7 @@ export async function startAdminServer(zk: ZooKeeperServer): Promise<{close(): P
       return
     }
     const body = {...COMMANDS[name]!.run(zk), command: name, error: null}
-    res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(body, null, 2) + '\n')
+    res.writeHead(200, {'content-type': 'application/json'}).end(toJson(body) + '\n')
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

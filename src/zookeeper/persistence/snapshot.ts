@@ -21,6 +21,11 @@ import {adler32} from './adler32.js'
 import {FILE_VERSION, SNAP_MAGIC, zxidHex} from './files.js'
 
 export function serializeSnapshot(tree: DataTree): Buffer {
+  return Buffer.concat(serializeSnapshotParts(tree))
+}
+
+/** The snapshot as its body and its checksum trailer, written with one writev (no copy of the body). */
+export function serializeSnapshotParts(tree: DataTree): [Buffer, Buffer] {
   const w = new JuteWriter(64 * 1024)
   w.int(SNAP_MAGIC).int(FILE_VERSION).long(-1n)
   w.int(tree.sessions.size)
@@ -60,7 +65,7 @@ export function serializeSnapshot(tree: DataTree): Buffer {
   const tail = new JuteWriter(16)
   tail.long(BigInt(adler32(body)))
   tail.ustring('/')
-  return Buffer.concat([body, tail.finish()])
+  return [body, tail.finish()]
 }
 
 /** Parses a snapshot; throws JuteError when it is truncated or its checksum is wrong. */
@@ -118,11 +123,15 @@ export function parseSnapshot(buf: Buffer, extendedTypes: boolean): DataTree {
 
 export async function writeSnapshot(dir: string, tree: DataTree): Promise<string> {
   const zxid = tree.lastProcessedZxid
-  const buf = serializeSnapshot(tree)
+  const parts = serializeSnapshotParts(tree)
   const path = join(dir, `snapshot.${zxidHex(zxid)}`)
   const fh = await open(path, 'w')
   try {
-    await fh.write(buf, 0, buf.length, 0)
+    const total = parts[0].length + parts[1].length
+    let done = (await fh.writev(parts, 0)).bytesWritten
+    // A short write (over 2 GB in one call) goes on from where it stopped.
+    const all = done < total ? Buffer.concat(parts) : null
+    while (all && done < total) done += (await fh.write(all, done, total - done, done)).bytesWritten
     await fh.sync()
   } finally {
     await fh.close()

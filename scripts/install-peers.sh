@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(kcat zookeeper zookeeper-bin zktop python3-kafka python3-confluent-kafka
-  python3-kazoo netcat-openbsd tmux default-jre-headless hyperfine lz4 zstd)
+  python3-kazoo python3-snappy python3-lz4 python3-xxhash netcat-openbsd tmux default-jre-headless hyperfine lz4 zstd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -24,6 +24,8 @@ const probes: Record<string, () => void> = {
   'python3-kafka': () => execFileSync(PYTHON, ['-c', 'import kafka'], {stdio: 'ignore'}),
   'python3-confluent-kafka': () => execFileSync(PYTHON, ['-c', 'import confluent_kafka'], {stdio: 'ignore'}),
   'python3-kazoo': () => execFileSync(PYTHON, ['-c', 'import kazoo'], {stdio: 'ignore'}),
+  // kafka-python's snappy and lz4 codecs (xxhash: the checksum of magic 0's lz4 framing)
+  'python3-codecs': () => execFileSync(PYTHON, ['-c', 'import snappy, lz4.frame, xxhash'], {stdio: 'ignore'}),
   nc: () => execFileSync('sh', ['-c', 'command -v nc'], {stdio: 'ignore'}),
 }
 

@@ -160,6 +160,21 @@ export class ZkClient {
     return this.client
   }
 
+  /**
+   * A read lost with the connection is sent again (the client holds it until it has reconnected),
+   * as Kafka's ZooKeeperClient retries until connected. Writes are not: one may have been applied.
+   */
+  private async read<T>(op: (c: ZooKeeperClient) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.c()
+      try {
+        return await op(client)
+      } catch (error) {
+        if (!(error instanceof ZooKeeperError && error.code === Err.CONNECTIONLOSS) || this.closed || attempt >= 5) throw error
+      }
+    }
+  }
+
   async create(path: string, data: Buffer | string | null, mode: CreateModeName = 'persistent'): Promise<string> {
     return (await this.c()).create(path, data, mode)
   }
@@ -205,8 +220,8 @@ export class ZkClient {
     }
   }
 
-  async getData(path: string, watcher?: Watcher): Promise<{data: Buffer | null; stat: Stat}> {
-    return (await this.c()).getData(path, watcher)
+  getData(path: string, watcher?: Watcher): Promise<{data: Buffer | null; stat: Stat}> {
+    return this.read((c) => c.getData(path, watcher))
   }
 
   async getJson<T>(path: string, watcher?: Watcher): Promise<T | null> {
@@ -223,17 +238,17 @@ export class ZkClient {
     return (await this.c()).setData(path, data, version)
   }
 
-  async getChildren(path: string, watcher?: Watcher): Promise<string[]> {
-    return (await this.c()).getChildren(path, watcher)
+  getChildren(path: string, watcher?: Watcher): Promise<string[]> {
+    return this.read((c) => c.getChildren(path, watcher))
   }
 
   async exists(path: string): Promise<boolean> {
-    return (await (await this.c()).exists(path)) !== null
+    return (await this.read((c) => c.exists(path))) !== null
   }
 
   /** The node's Stat or null; with a watcher, it fires on creation, change or deletion. */
-  async stat(path: string, watcher?: Watcher): Promise<Stat | null> {
-    return (await this.c()).exists(path, watcher)
+  stat(path: string, watcher?: Watcher): Promise<Stat | null> {
+    return this.read((c) => c.exists(path, watcher))
   }
 
   /** Deletes a node; a missing one is not an error. */

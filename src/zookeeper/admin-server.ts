@@ -6,7 +6,7 @@ import type {ZooKeeperServer} from './server.js'
 import {ZK_VERSION} from './four-letter/version.js'
 import {javaDouble} from './stats.js'
 import {DIGEST_VERSION} from './digest.js'
-import {mntr} from './four-letter/commands.js'
+import {dirSize, mntr, outstanding} from './four-letter/commands.js'
 
 type Handler = (zk: ZooKeeperServer) => Record<string, unknown>
 
@@ -17,12 +17,12 @@ function serverStats(zk: ZooKeeperServer): Record<string, unknown> {
   return {
     packets_sent: st.packetsSent,
     packets_received: st.packetsReceived,
-    fsync_threshold_exceed_count: 0,
+    fsync_threshold_exceed_count: st.fsyncThresholdExceeded,
     client_response_stats: {last_buffer_size: st.lastResponseSize, min_buffer_size: st.minResponseSize === Number.MAX_SAFE_INTEGER ? -1 : st.minResponseSize, max_buffer_size: st.maxResponseSize},
-    data_dir_size: 0,
-    log_dir_size: 0,
+    data_dir_size: dirSize(zk.snapDir),
+    log_dir_size: dirSize(zk.logDir),
     last_processed_zxid: zk.tree.lastProcessedZxid,
-    outstanding_requests: 0,
+    outstanding_requests: outstanding(zk),
     server_state: 'standalone',
     avg_latency: Number(javaDouble(zk.stats.latency.avg())),
     max_latency: st.latency.max,

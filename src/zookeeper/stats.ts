@@ -106,6 +106,8 @@ export class ServerStats {
   connectionRequests = 0
   responseBytes = 0
   watchBytes = 0
+  /** fsyncs slower than fsync.warningthresholdms (1 s), which ZooKeeper logs and counts. */
+  fsyncThresholdExceeded = 0
   connectionDrops = 0
   sessionsExpired = 0
   sessionlessConnectionsExpired = 0
@@ -132,6 +134,7 @@ export class ServerStats {
     this.connectionRequests = 0
     this.responseBytes = 0
     this.watchBytes = 0
+    this.fsyncThresholdExceeded = 0
     this.connectionDrops = 0
     this.sessionsExpired = 0
     this.sessionlessConnectionsExpired = 0

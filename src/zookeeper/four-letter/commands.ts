@@ -23,7 +23,7 @@ export function javaDate(ms: number): string {
 
 const hex = (n: bigint | number) => (typeof n === 'bigint' ? BigInt.asUintN(64, n) : BigInt.asUintN(64, BigInt(n))).toString(16)
 
-function dirSize(dir: string): number {
+export function dirSize(dir: string): number {
   let total = 0
   try {
     for (const name of readdirSync(dir)) {
@@ -66,7 +66,7 @@ function serverStats(zk: ZooKeeperServer): string {
   )
 }
 
-function outstanding(zk: ZooKeeperServer): number {
+export function outstanding(zk: ZooKeeperServer): number {
   let n = 0
   for (const c of zk.connections) n += c.outstanding
   return n

@@ -26,7 +26,8 @@ export interface LogEntry {
 
 export class TxnLog {
   private fh: FileHandle | null = null
-  private position = 0
+  /** Bytes written to the current file (its size, without preallocation). */
+  position = 0
   private size = 0
   currentFile: string | null = null
 

@@ -8,6 +8,9 @@ import type {Request} from './request.js'
 import {serializeTxn} from '../txn.js'
 import type {LogEntry} from '../persistence/txn-log.js'
 
+/** ZooKeeper's fsync.warningthresholdms default. */
+const FSYNC_WARNING_MS = 1000
+
 export class SyncProcessor {
   private queue: Request[] = []
   private entries: LogEntry[] = []
@@ -51,7 +54,12 @@ export class SyncProcessor {
       for (const req of batch) s.sync_processor_queue_time_ms.add(t - req.syncQueuedAt!)
       try {
         await this.core.txnLog.append(entries)
-        s.fsynctime.add(Date.now() - t)
+        const took = Date.now() - t
+        s.fsynctime.add(took)
+        if (took > FSYNC_WARNING_MS) {
+          this.core.stats.fsyncThresholdExceeded++
+          this.core.logger.warn(`fsync-ing the write ahead log in SyncThread:0 took ${took}ms which will adversely effect operation latency.File size is ${this.core.txnLog.position} bytes. See the ZooKeeper troubleshooting guide`)
+        }
         s.sync_processor_batch_size.add(entries.length)
       } catch (e) {
         // ZooKeeper halts when it cannot write its log: nothing after this can be acknowledged.

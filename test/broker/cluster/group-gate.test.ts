@@ -34,7 +34,7 @@ describe('group requests during start-up', () => {
     broker = new KafkaBroker(new Map([['broker.id', '0'], ['listeners', `PLAINTEXT://127.0.0.1:${port}`], ['log.dirs', dir], ['ktool.zookeeper.port', '0'], ['offsets.topic.replication.factor', '1'], ['offsets.topic.num.partitions', '2']]), new Logger('test', (l) => void lines.push(l)))
     started = broker.start()
     let c: WireClient | undefined
-    while (!c) c = await WireClient.connect(port).catch(() => new Promise<undefined>((r) => setTimeout(r, 1)))
+    while (!c) c = await WireClient.connect(port).catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 1)))
     const [metadata, groups, coordinator] = await Promise.all([
       c.request(3, 1, {topics: [], allowAutoTopicCreation: false}),
       c.request(16, 3, {}),

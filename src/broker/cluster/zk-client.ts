@@ -83,8 +83,22 @@ export class ZkClient {
   }
 
   private attach(client: ZooKeeperClient): void {
-    client.on('connected', () => this.fire('connected'))
-    client.on('disconnected', () => this.fire('disconnected'))
+    const cnxn = this.logger?.child('org.apache.zookeeper.ClientCnxn')
+    // The initial connection is logged by the caller; reconnects of the same session here, in the
+    // words of ZooKeeper's Java client.
+    let lost = false
+    client.on('connected', () => {
+      if (lost) {
+        const h = client.currentHost
+        cnxn?.info(`Session establishment complete on server ${h?.host}:${h?.port}, session id = 0x${client.sessionId.toString(16)}, negotiated timeout = ${client.sessionTimeoutMs}`)
+      }
+      this.fire('connected')
+    })
+    client.on('disconnected', () => {
+      lost = true
+      cnxn?.info(`Unable to read additional data from server sessionid 0x${client.sessionId.toString(16)}, likely server has closed socket, closing socket connection and attempting reconnect`)
+      this.fire('disconnected')
+    })
     client.on('error', (error: Error) => this.logger?.error(`[ZooKeeperClient Kafka server] Watcher failed: ${error.message}`))
     client.on('expired', () => {
       if (this.client !== client || this.closed) return

@@ -30,13 +30,17 @@ describe('ZkClient', () => {
   })
 
   it('sends a read again when the connection drops under it', async () => {
-    const c = await ZkClient.connect(zk.connectString, 6000, 5000)
+    const {logger, lines} = memoryLogger()
+    const c = await ZkClient.connect(zk.connectString, 6000, 5000, logger)
     clients.push(c)
     await c.put('/r/a/b', '"v"')
     const disconnected = new Promise<void>((r) => c.on('disconnected', r))
     expect(await (await dropUnder(c, () => c.getJson<string>('/r/a/b')))).toBe('v')
     await disconnected
     expect(await (await dropUnder(c, () => c.getChildren('/r')))).toEqual(['a'])
+    const text = lines.join('\n')
+    expect(text).toMatch(/INFO Unable to read additional data from server sessionid 0x[0-9a-f]+, likely server has closed socket, closing socket connection and attempting reconnect \(org\.apache\.zookeeper\.ClientCnxn\)/)
+    expect(text).toMatch(/INFO Session establishment complete on server 127\.0\.0\.1:\d+, session id = 0x[0-9a-f]+, negotiated timeout = 6000/)
   })
 
   it('replaces an expired session: handlers run in order, and operations issued meanwhile wait for it', async () => {

@@ -1,4 +1,5 @@
-// The broker survives a ZooKeeper session expiry as Kafka does: a new session, /brokers/ids/<id>
+// The broker rides out a ZooKeeper restart within its session timeout (same session, watches
+// re-armed), and survives a session expiry as Kafka does: a new session, /brokers/ids/<id>
 // created again, a controller election with a new epoch, watches installed again (a topic made by
 // another tool after the expiry is picked up), and clients still served. The session is expired
 // for real, against ktool's ZooKeeper server: a second connection resumes it with its id and
@@ -81,5 +82,26 @@ describe('broker: ZooKeeper session expiry', () => {
     await waitFor(async () => session.sessionId !== first && (await watcher.exists('/brokers/ids/7'))?.ephemeralOwner === session.sessionId, 15_000, 're-registration')
     await session.whenReady()
     expect(b.lines.filter((l) => l.includes('Session expired.'))).toHaveLength(2)
+  })
+
+  it('rides out a ZooKeeper restart within the session timeout: same session, same registration', async () => {
+    const session = b.broker.zookeeperSession!
+    const id = session.sessionId
+    const port = zk.port
+    const dataDir = zk.dataDir
+    const reconnects = () => b.lines.filter((l) => l.includes('Session establishment complete on server')).length
+    const before = reconnects()
+    await zk.stop({keepData: true})
+    const restarted = await startZooKeeper({tickTime: 500, clientPort: port, dataDir})
+    try {
+      await waitFor(() => reconnects() === before + 1, 15_000, 'the reconnect')
+      expect(session.sessionId).toBe(id)
+      expect((await session.stat('/brokers/ids/7'))?.ephemeralOwner).toBe(id)
+      // Watches were re-armed on the new connection: a topic written now is picked up.
+      await session.create('/brokers/topics/after-restart', JSON.stringify({version: 1, partitions: {0: [7]}}))
+      await waitFor(() => b.broker.context!.metadata.topic('after-restart') !== undefined, 10_000, 'topic picked up after the restart')
+    } finally {
+      zk = restarted
+    }
   })
 })

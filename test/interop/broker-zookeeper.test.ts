@@ -65,7 +65,7 @@ describe.skipIf(!requirePeers('zookeeper', 'java'))('broker with zookeeper.conne
     const session = b.broker.zookeeperSession!
     const old = session.sessionId
     await expireSession(`127.0.0.1:${zk.port}/kafka`, session)
-    await waitFor(async () => session.sessionId !== old && (await client.getData('/brokers/ids/3')).stat.ephemeralOwner === session.sessionId, 20_000, 're-registration')
+    await waitFor(async () => session.sessionId !== old && (await client.stat('/brokers/ids/3'))?.ephemeralOwner === session.sessionId, 20_000, 're-registration')
     await session.whenReady()
     expect((await client.getJson<{brokerid: number}>('/controller'))?.brokerid).toBe(3)
     expect(b.lines.join('\n')).toMatch(/Unable to reconnect to ZooKeeper service, session 0x[0-9a-f]+ has expired/)

@@ -91,30 +91,45 @@ type Listener = (log: PartitionLog) => void
  * Record sets at least overlapMinBytes large may check their CRCs while the write runs on the
  * thread pool (a second core does the copy into the page cache). That wins only when a second
  * core is free: on a loaded machine the thread hop makes it slower than checking, then writing.
- * In mode `adaptive` (the default), large appends time both ways (wall-clock ns per byte, a moving average shared
- * by every log of the process) and take the faster, trying the other one every 16th append.
+ * In mode `adaptive` (the default), large appends time both ways (wall-clock ns per byte, shared
+ * by every log of the process) and take the faster, trying the other one now and then.
  * Mutable for bench/log.mjs, which measures each way.
  */
 export const appendTuning: {overlapMinBytes: number; mode: 'adaptive' | 'overlap' | 'serial'} = {overlapMinBytes: 256 * 1024, mode: 'adaptive'}
 
-/** ns per byte of each way (0 = not measured yet) and the large appends counted; read by bench/log.mjs. */
-export const modeCost = {overlap: 0, serial: 0, appends: 0, overlapped: 0}
+/**
+ * Wall-clock ns per byte of each way over its last 7 large appends (the median: one stall of the
+ * machine must not rule a way out for long, as the way not chosen is only timed now and then)
+ * and the count of large appends; read by bench/log.mjs.
+ */
+export const modeCost = {overlap: [] as number[], serial: [] as number[], appends: 0, overlapped: 0}
+
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]!
+}
 
 function chooseOverlap(): boolean {
   if (appendTuning.mode !== 'adaptive') return appendTuning.mode === 'overlap'
   modeCost.appends++
-  if (modeCost.overlap === 0) return true
-  if (modeCost.serial === 0) return false
-  const overlapBetter = modeCost.overlap <= modeCost.serial
-  const overlap = modeCost.appends % 16 === 0 ? !overlapBetter : overlapBetter
+  let overlap: boolean
+  if (modeCost.overlap.length === 0) overlap = true
+  else if (modeCost.serial.length === 0) overlap = false
+  else {
+    const o = median(modeCost.overlap)
+    const sr = median(modeCost.serial)
+    // The other way is tried every 16th append while the two are close, every 64th otherwise.
+    const explore = modeCost.appends % (Math.max(o, sr) > 1.25 * Math.min(o, sr) ? 64 : 16) === 0
+    overlap = explore !== o <= sr
+  }
   if (overlap) modeCost.overlapped++
   return overlap
 }
 
 function noteCost(overlap: boolean, bytes: number, ms: number): void {
-  const cost = (ms * 1e6) / bytes
-  const key = overlap ? 'overlap' : 'serial'
-  modeCost[key] = modeCost[key] === 0 ? cost : modeCost[key] * 0.8 + cost * 0.2
+  const samples = overlap ? modeCost.overlap : modeCost.serial
+  samples.push((ms * 1e6) / bytes)
+  if (samples.length > 7) samples.shift()
 }
 
 interface AppendTurn {

@@ -291,8 +291,7 @@ export class PartitionLog {
       const config = this.config
       const timestampType = opts.timestampType ?? config.messageTimestampType
       // Sets whose records need looking at: keys on compacted topics, CreateTime bounds,
-      // compression.type recompression (never for replicas, which
-      // store the leader's bytes).
+      // compression.type recompression (never for replicas, which store the leader's bytes).
       const leader = origin !== 'replication'
       const lookInside = leader && (config.compact || hasTimestampBounds(config, timestampType) || targetCodec(config) !== null)
       // Large CreateTime sets check their CRCs in the append's turn, maybe while the write runs
@@ -318,17 +317,16 @@ export class PartitionLog {
     this.pending++
     const run = this.tail.then(async () => {
       if (inspected) ({records, entries} = await inspected)
+      const t0 = performance.now()
+      // Checked before the producer-state precheck in begin(), as Kafka orders them; only the
+      // overlapped way checks after (a corrupt batch then never gets written either).
+      const overlap = large && chooseOverlap()
+      if (large && !overlap) verifyCrcs(records, entries, this.name)
       const turn = this.begin(records, entries, opts)
       if ('result' in turn) return turn.result
-      if (!large) {
+      if (!overlap) {
         this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
-        return this.finish(turn, opts)
-      }
-      const t0 = performance.now()
-      if (!chooseOverlap()) {
-        verifyCrcs(records, entries, this.name)
-        this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
-        noteCost(false, records.length, performance.now() - t0)
+        if (large) noteCost(false, records.length, performance.now() - t0)
         return this.finish(turn, opts)
       }
       const seg = turn.segment

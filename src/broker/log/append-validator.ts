@@ -168,6 +168,25 @@ export function needsRecompression(entries: readonly BatchEntry[], codec: number
   return false
 }
 
+/**
+ * needsRecompression before the set is checked, from the raw bytes (length, magic, attributes,
+ * count of each batch); anything malformed answers true, so the strict path looks at it.
+ */
+export function codecsDiffer(records: Buffer, codec: number | null): boolean {
+  if (codec === null) return false
+  let pos = 0
+  while (pos < records.length) {
+    if (records.length - pos < 61) return true
+    if (records[pos + 16] !== 2) return true
+    const attributes = records.readInt16BE(pos + ATTRIBUTES)
+    if (!(attributes & CONTROL_MASK) && records.readInt32BE(pos + 57) > 0 && (attributes & COMPRESSION_MASK) !== codec) return true
+    const size = LOG_OVERHEAD + records.readInt32BE(pos + 8)
+    if (size < 61) return true
+    pos += size
+  }
+  return false
+}
+
 /** Whether the CreateTime bounds are set (otherwise no record needs looking at for them). */
 export function hasTimestampBounds(config: LogConfig, timestampType: TimestampType): boolean {
   return timestampType === 'CreateTime' && (config.messageTimestampBeforeMaxMs < Number.MAX_SAFE_INTEGER || config.messageTimestampAfterMaxMs < Number.MAX_SAFE_INTEGER)

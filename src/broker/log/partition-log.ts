@@ -7,7 +7,7 @@ import type {Clock} from '../../common/clock.js'
 import type {Logger} from '../../common/logger.js'
 import {CONTROL_MASK, type BatchEntry, type BatchHeader} from '../../protocol/kafka/records/batch-header.js'
 import {decodeRecordBatch} from '../../protocol/kafka/records/record-batch.js'
-import {checkKeys, checkRecordSet, checkTimestampType, checkTimestamps, hasTimestampBounds, needsRecompression, recompress, stampBatches, targetCodec, verifyCrcs, type AppendOrigin} from './append-validator.js'
+import {checkKeys, checkRecordSet, checkTimestampType, codecsDiffer, checkTimestamps, hasTimestampBounds, needsRecompression, recompress, stampBatches, targetCodec, verifyCrcs, type AppendOrigin} from './append-validator.js'
 import type {LogConfig, TimestampType} from './config.js'
 import {LogDirFailure, LogError, LogErrorCode} from './errors.js'
 import {LeaderEpochCache} from './leader-epoch-cache.js'
@@ -293,7 +293,7 @@ export class PartitionLog {
       // Sets whose records need looking at: keys on compacted topics, CreateTime bounds,
       // compression.type recompression (never for replicas, which store the leader's bytes).
       const leader = origin !== 'replication'
-      const lookInside = leader && (config.compact || hasTimestampBounds(config, timestampType) || targetCodec(config) !== null)
+      const lookInside = leader && (config.compact || hasTimestampBounds(config, timestampType) || codecsDiffer(records, targetCodec(config)))
       // Large CreateTime sets check their CRCs in the append's turn, maybe while the write runs
       // (LogAppendTime rewrites the CRC, so it must be checked before; so must anything that
       // decodes the records first).

@@ -95,6 +95,16 @@ describe('compression.type', () => {
     }
   })
 
+  it('stores a batch already in the configured codec as it came', async () => {
+    h = await harness({'compression.type': 'lz4'})
+    const log = h.manager.createLog('t', 0)
+    const input = await producerBatch(3)
+    const copy = Buffer.from(input)
+    await log.append(input)
+    const {raw} = await stored(log)
+    expect(raw.subarray(16)).toEqual(copy.subarray(16))
+  })
+
   it('follows a change of the topic config at run time', async () => {
     h = await harness()
     const log = h.manager.createLog('t', 0)

@@ -2,9 +2,10 @@
 // start the same broker in-process (port 0).
 //
 // start(): config -> coordination (ZooKeeper: the one in zookeeper.connect, or an embedded one;
-// without either, a local metadata file) -> cluster id and broker id (meta.properties) -> logs ->
-// topic metadata (and a log for every partition) -> group coordinator -> listeners -> broker
-// registration -> "[KafkaServer id=N] started".
+// without either, a local metadata file) -> cluster id and broker id (meta.properties) -> topic
+// metadata -> listeners, answering Metadata and ApiVersions only (start-up time) -> logs (a log
+// for every partition) -> group coordinator and broker registration -> every request served ->
+// "[KafkaServer id=N] started".
 // stop(): stop accepting, let in-flight requests finish, stop the coordinator, deregister, flush and
 // checkpoint the logs (clean-shutdown marker), stop the embedded ZooKeeper.
 //
@@ -80,6 +81,8 @@ export class KafkaBroker {
   private readonly stopping = new AbortController()
   private readonly notes: {warnings: string[]; notes: string[]}
   private expiryTimer: {cancel(): void} | undefined
+  /** Metadata changes that came before the logs were up, in order. */
+  private readonly pendingChanges: MetadataEvent[] = []
 
   /** Takes a parsed BrokerConfig or the effective server.properties (file + overrides). */
   constructor(config: BrokerConfig | Properties, logger?: Logger, opts: KafkaBrokerOptions = {}) {
@@ -141,8 +144,6 @@ export class KafkaBroker {
     // Start-up time: the log and handler modules load while the embedded ZooKeeper starts and the
     // session's first writes wait for their sync (module loading is most of the CPU a start takes;
     // overlapping it with that I/O shortens the way to the first request).
-    const logModule = import('./log/index.js')
-    logModule.catch(() => undefined) // awaited below; a failed start may never get there
     try {
       const registryPromise = loadHandlers()
       registryPromise.catch(() => undefined)
@@ -159,25 +160,14 @@ export class KafkaBroker {
       }
       this.log.info(`Cluster ID = ${clusterId}`)
 
-      const {LogManager} = await logModule
-      const logs = new LogManager({
-        logDirs: this.config.logDirs,
-        brokerProps: this.config.props,
-        clock: this.clock,
-        logger: this.logger.child('kafka.log.LogManager'),
-        brokerId: this.config.brokerId,
-        clusterId,
-      })
-      this.logs = logs
-      await logs.startup()
-
       const metadata = new MetadataStore(clusterId, {id: this.config.brokerId, host: this.config.advertisedHost, port: this.config.advertisedPort, rack: this.config.rack, listenerName: this.config.advertisedListeners[0]!.name})
       this.metadata = metadata
       metadata.controllerEpoch = this.coordination.controllerEpoch
+      // Changes seen before the logs are up (the topics loaded now, an auto-creation by an early
+      // Metadata request) are applied to the logs once they are.
       metadata.onChange((e) => this.onMetadataChange(e))
       const backend = this.coordination.createBackend(metadata) ?? new (await import('./cluster/file-backend.js')).FileMetadataBackend(join(this.config.logDirs[0]!, 'ktool-metadata.json'), metadata)
       await metadata.attach(backend)
-      this.adoptOrphanLogs()
 
       const topicAdmin = new TopicAdmin(this.config, metadata)
       const producers = new ProducerStateManager(() => metadata.nextProducerId())
@@ -188,8 +178,10 @@ export class KafkaBroker {
         clock: this.clock,
         logger: this.logger.child('kafka.server.KafkaApis'),
         metadata,
-        logs,
-        // Set before any group request is let through (see GroupGate).
+        // Both are set before the gate lets a request through that reaches them (see StartGate).
+        get logs(): LogManager {
+          return self.logs!
+        },
         get groups(): GroupCoordinator {
           return self.groups!
         },
@@ -197,12 +189,14 @@ export class KafkaBroker {
         topicAdmin,
         producers,
         stopping: this.stopping.signal,
-        partitionLog: (topic: string, partition: number): PartitionLog | undefined => logs.getLog(topic, partition),
+        partitionLog: (topic: string, partition: number): PartitionLog | undefined => self.logs?.getLog(topic, partition),
       }
 
-      // The group coordinator starts once the listeners are up (a first Metadata does not need
-      // it, and loading it is ~20 modules); group requests wait until it has started.
-      const dispatcher = new GroupGate(new RequestDispatcher(this.runtime, registry))
+      // The listeners open as soon as Metadata can be answered (start-up time: a first Metadata
+      // needs the topics, not the logs nor the group coordinator); every other request waits at
+      // the gate until the logs and the group coordinator have started and the broker is
+      // registered, which is when Kafka starts processing requests.
+      const dispatcher = new StartGate(new RequestDispatcher(this.runtime, registry))
       const socketLog = this.logger.child('kafka.network.SocketServer')
       for (const l of this.config.listeners) {
         const listener = new SocketListener(l, dispatcher, {maxRequestBytes: this.config.socketRequestMaxBytes, idleMs: this.config.connectionsMaxIdleMs, logger: socketLog})
@@ -218,12 +212,22 @@ export class KafkaBroker {
       if (this.config.advertisedPort === 0) this.config.advertisedPort = this.listeners[0]!.port
       metadata.updateSelf({port: this.config.advertisedPort})
 
-      const groupsStarted = this.startGroups()
-      dispatcher.waitFor(groupsStarted)
-      const registered = this.coordination.registerBroker(this.config, this.listeners.map((l) => l.port))
-      const [g, r] = await Promise.allSettled([groupsStarted, registered])
-      if (g.status === 'rejected') throw g.reason
-      if (r.status === 'rejected') throw r.reason
+      const {LogManager} = await import('./log/index.js')
+      const logs = new LogManager({
+        logDirs: this.config.logDirs,
+        brokerProps: this.config.props,
+        clock: this.clock,
+        logger: this.logger.child('kafka.log.LogManager'),
+        brokerId: this.config.brokerId,
+        clusterId,
+      })
+      this.logs = logs
+      await logs.startup()
+      for (const e of this.pendingChanges.splice(0)) this.onMetadataChange(e)
+      this.adoptOrphanLogs()
+      // Registered once the logs are up, as Kafka does (a controller may then lead partitions here).
+      const done = await Promise.allSettled([this.startGroups(), this.coordination.registerBroker(this.config, this.listeners.map((l) => l.port))])
+      for (const d of done) if (d.status === 'rejected') throw d.reason
       dispatcher.open()
       this.expiryTimer = this.scheduleProducerExpiry()
       this.transition('running')
@@ -282,7 +286,10 @@ export class KafkaBroker {
 
   private onMetadataChange(e: MetadataEvent): void {
     const logs = this.logs
-    if (!logs) return
+    if (!logs) {
+      this.pendingChanges.push(e)
+      return
+    }
     const overrides = Object.fromEntries(e.topic.configs)
     try {
       switch (e.type) {
@@ -350,30 +357,27 @@ export class KafkaBroker {
   }
 }
 
-/** The group APIs: they reach the group coordinator. */
-const GROUP_APIS = new Set([8, 9, 10, 11, 12, 13, 14, 15, 16, 42, 47])
+/** What is answered while the broker is still starting: what a first Metadata needs. */
+const EARLY_APIS = new Set([3, 18])
 
 /**
- * Holds group requests until the group coordinator has started; everything else goes straight
- * through. Per connection, responses still go out in request order (the connection's slots).
+ * Until the broker has started, lets Metadata and ApiVersions through and holds every other
+ * request (they need the logs or the group coordinator). Per connection, responses still go out
+ * in request order (the connection's slots).
  */
-class GroupGate implements Dispatcher {
-  private release!: (started: Promise<unknown>) => void
-  /** Closed from the start: a group request may come as soon as the first listener is up. */
-  private ready: Promise<unknown> | null = new Promise((resolve) => (this.release = resolve))
+class StartGate implements Dispatcher {
+  private release!: () => void
+  private ready: Promise<void> | null = new Promise((resolve) => (this.release = resolve))
 
   constructor(private readonly inner: RequestDispatcher) {}
 
-  waitFor(started: Promise<unknown>): void {
-    this.release(started)
-  }
-
   open(): void {
+    this.release()
     this.ready = null
   }
 
   dispatch(frame: Buffer, conn: ConnectionInfo): Promise<Buffer[] | null> | Buffer[] | null {
-    if (this.ready && frame.length >= 2 && GROUP_APIS.has(frame.readInt16BE(0))) return this.ready.then(() => this.inner.dispatch(frame, conn))
+    if (this.ready && frame.length >= 2 && !EARLY_APIS.has(frame.readInt16BE(0))) return this.ready.then(() => this.inner.dispatch(frame, conn))
     return this.inner.dispatch(frame, conn)
   }
 }

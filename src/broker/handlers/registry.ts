@@ -136,11 +136,11 @@ class LazyHandler implements Handler {
 
   load(): Promise<{handler: Handler; codec: HandlerCodec}> {
     this.loaded ??= (async () => {
-      const handler = checkHandler((await import(this.url)) as {default?: Handler}, this.entry.file)
+      const handler = checkHandler((await import(/* @vite-ignore */ this.url)) as {default?: Handler}, this.entry.file)
       let codec = handler.codec
       if (!codec) {
         const base = `../../protocol/kafka/generated/${kebab(this.entry.name)}`
-        const [req, res] = await Promise.all([import(`${base}-request${EXT}`), import(`${base}-response${EXT}`)])
+        const [req, res] = await Promise.all([import(/* @vite-ignore */ `${base}-request${EXT}`), import(/* @vite-ignore */ `${base}-response${EXT}`)])
         codec = {
           name: this.entry.name,
           requestFlexibleMin: this.entry.requestFlexibleMin,
@@ -193,7 +193,7 @@ export function loadHandlers(dir?: string): Promise<HandlerRegistry> {
   if (dir !== undefined && dir !== HERE) return loadAll(dir)
   loaded ??= (async () => {
     const registry = new HandlerRegistry()
-    const modules = await Promise.all(EAGER_FILES.map((f) => import(`./${f}${EXT}`) as Promise<{default?: Handler}>))
+    const modules = await Promise.all(EAGER_FILES.map((f) => import(/* @vite-ignore */ `./${f}${EXT}`) as Promise<{default?: Handler}>))
     modules.forEach((m, i) => registry.register(checkHandler(m, EAGER_FILES[i]!), EAGER_FILES[i]))
     for (const e of LAZY_HANDLERS) registry.register(new LazyHandler(e, `./${e.file}${EXT}`, registry), e.file)
     return registry

@@ -141,10 +141,9 @@ export class KafkaBroker {
     this.log.info(`${id()} starting`)
     for (const n of this.notes.notes) this.log.info(n)
     for (const w of this.notes.warnings) this.logger.child('org.apache.kafka.clients.admin.AdminClientConfig').warn(w)
-    // Start-up time: the log and handler modules load while the embedded ZooKeeper starts and the
-    // session's first writes wait for their sync (module loading is most of the CPU a start takes;
-    // overlapping it with that I/O shortens the way to the first request).
     try {
+      // Start-up time: the handler modules (Metadata, ApiVersions) load while the embedded
+      // ZooKeeper starts and the session's first writes wait for their sync.
       const registryPromise = loadHandlers()
       registryPromise.catch(() => undefined)
       this.checkLogDirs()

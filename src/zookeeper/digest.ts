@@ -8,7 +8,23 @@
 //   up to date as nodes change (remove the old digest, add the new one);
 // - after each transaction whose zxid is a multiple of 128, (zxid, digest) joins a log of the
 //   last 1024 such entries.
-import {crc32} from 'node:zlib'
+
+// CRC-32 (IEEE, java.util.zip.CRC32) in JS: loading node:zlib for it would add 5-10 ms to
+// start-up, and the inputs are a path, a znode's data and 60 bytes.
+const TABLE = new Int32Array(256)
+for (let n = 0; n < 256; n++) {
+  let c = n
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  TABLE[n] = c
+}
+
+/** CRC-32 of bytes (or a string's UTF-8 bytes), continuing from crc. */
+export function crc32(data: Uint8Array | string, crc = 0): number {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+  let c = ~crc
+  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8)
+  return ~c >>> 0
+}
 
 export const DIGEST_VERSION = 2
 export const DIGEST_LOG_INTERVAL = 128

@@ -20,8 +20,8 @@ describe('broker network layer', () => {
     const r = await c.request(18, 3, {clientSoftwareName: 'wire', clientSoftwareVersion: '1'})
     expect(r.body.errorCode).toBe(0)
     const keys = new Map(r.body.apiKeys.map((k: any) => [k.apiKey, [k.minVersion, k.maxVersion]]))
-    expect(keys.get(0)).toEqual([3, 11])
-    expect(keys.get(1)).toEqual([4, 17])
+    expect(keys.get(0)).toEqual([0, 11]) // v0-2 up-converted from magic 0/1
+    expect(keys.get(1)).toEqual([0, 17]) // v0-3 down-converted to magic 0/1
     expect(keys.get(3)).toEqual([0, 12])
     expect(keys.get(18)).toEqual([0, 4])
     expect(keys.has(24)).toBe(false) // AddPartitionsToTxn: not implemented, not advertised

@@ -3,7 +3,11 @@
 // \uXXXX escapes, `#` and `!` comments); here we add what a server needs: line numbers for errors,
 // and the list of keys in file order.
 import {readFileSync} from 'node:fs'
-import dotProperties from 'dot-properties'
+import {createRequire} from 'node:module'
+
+// Loaded on the first parse: a server started with no properties file never needs it.
+let dotProperties: typeof import('dot-properties') | undefined
+const parser = () => (dotProperties ??= createRequire(import.meta.url)('dot-properties') as typeof import('dot-properties'))
 
 export class PropertiesError extends Error {
   constructor(readonly file: string, readonly line: number, message: string) {
@@ -26,7 +30,7 @@ export function parseProperties(text: string, file = '<properties>'): Properties
       throw new PropertiesError(file, i + 1, `malformed line (control characters): ${JSON.stringify(lines[i])}`)
     }
   }
-  const parsed = dotProperties.parse(text) as Record<string, string>
+  const parsed = parser().parse(text) as Record<string, string>
   return new Map(Object.entries(parsed))
 }
 

@@ -17,6 +17,7 @@ import {fields, fourLetter} from './four-letter-helpers.js'
 
 const run = promisify(execFile)
 const LOAD = path.join(import.meta.dirname, 'fixtures/kazoo-load.py')
+const SCENARIO = path.join(import.meta.dirname, 'fixtures/kazoo-scenario.py')
 const WORDS = new Set(['ruok', 'srvr', 'mntr', 'hash'])
 
 // Values that follow from the requests alone (not from timing), so both servers must agree.
@@ -42,8 +43,13 @@ describe.skipIf(!requirePeers('zookeeper', 'java', 'python3-kazoo'))('ktool ZooK
 
   beforeAll(async () => {
     ;[apache, ours] = await Promise.all([startApacheZk(), startZooKeeper({...ZK_CFG, fourLetterWords: WORDS})])
-    // 150 rounds: about 460 transactions, so digests at 0x80, 0x100 and 0x180.
-    await Promise.all([apache.port, ours.port].map((port) => run(PYTHON, [LOAD, `127.0.0.1:${port}`, '150'], {timeout: 60_000})))
+    // The interop scenario first (ACLs, multi, failed multi, sequential and ephemeral nodes,
+    // watches, a session closing), then 150 rounds of the load: about 500 transactions, so
+    // digests at 0x80, 0x100 and 0x180.
+    await Promise.all([apache.port, ours.port].map(async (port) => {
+      await run(PYTHON, [SCENARIO, `127.0.0.1:${port}`], {timeout: 60_000})
+      await run(PYTHON, [LOAD, `127.0.0.1:${port}`, '150'], {timeout: 60_000})
+    }))
   }, 90_000)
 
   afterAll(async () => {
@@ -88,6 +94,7 @@ describe.skipIf(!requirePeers('zookeeper', 'java', 'python3-kazoo'))('ktool ZooK
     // Measured, so only plausible: every write was fsynced, in batches of at least one.
     expect(Number(o.get('zk_cnt_fsynctime'))).toBeGreaterThan(0)
     expect(Number(o.get('zk_sum_sync_processor_batch_size'))).toBe(Number(o.get('zk_cnt_updatelatency')))
-    expect(keys(mine).filter((k) => k!.endsWith('_per_namespace'))).toHaveLength(15) // load read, load and other write
+    // scenario, load and zookeeper read; scenario, load and other written: 6 sets of 5
+    expect(keys(mine).filter((k) => k!.endsWith('_per_namespace'))).toHaveLength(30)
   }, 30_000)
 })

@@ -76,9 +76,9 @@
 //   flush(): void;  close(): void
 //
 // Appends of 256 KiB or more (CreateTime, nothing that reads records: not compacted, no timestamp
-// bounds, compression.type=producer) check their CRCs either while the bytes are written on
-// libuv's thread pool or before a synchronous write, whichever has been faster lately
-// (appendTuning in partition-log.ts); smaller ones check, then write synchronously. durability.ts switches fsync off for crash-simulation tests only.
+// bounds, no recompression) check their CRCs while the bytes are written on libuv's thread pool
+// (appendTuning in partition-log.ts has the measured alternatives); smaller ones check, then
+// write synchronously. durability.ts switches fsync off for crash-simulation tests only.
 //
 // All times come from the injected Clock (src/common/clock.ts).
 export {LogManager} from './log-manager.js'

@@ -88,46 +88,57 @@ export interface PartitionLogInit {
 type Listener = (log: PartitionLog) => void
 
 /**
- * Record sets at least overlapMinBytes large may check their CRCs while the write runs on the
- * thread pool (a second core does the copy into the page cache). That wins only when a second
- * core is free: on a loaded machine the thread hop makes it slower than checking, then writing.
- * In mode `adaptive` (the default), large appends time both ways (wall-clock ns per byte, shared
- * by every log of the process) and take the faster, trying the other one now and then.
- * Mutable for bench/log.mjs, which measures each way.
+ * Record sets at least overlapMinBytes large check their CRCs while the write runs on the thread
+ * pool (a second core does the copy into the page cache): mode `overlap`, the default. That wins
+ * when a second core is free (bench/log: 90-94% of the raw write loop at load 1, against about
+ * 50% checking first) and loses some on a loaded machine (51% against 57% at load 5-7), where
+ * the thread hop waits for a core. Mode `serial` checks, then writes. Mode `adaptive` times both
+ * ways and takes the faster; it is not the default because its short trials of the overlapped
+ * way pay for waking the idle pool thread (and vCPU) and so underrate it: 48% at load 1, where
+ * steady overlapping reached 94%. Mutable for bench/log.mjs, which measures each mode.
  */
-export const appendTuning: {overlapMinBytes: number; mode: 'adaptive' | 'overlap' | 'serial'} = {overlapMinBytes: 256 * 1024, mode: 'adaptive'}
+export const appendTuning: {overlapMinBytes: number; mode: 'adaptive' | 'overlap' | 'serial'} = {overlapMinBytes: 256 * 1024, mode: 'overlap'}
 
 /**
- * Wall-clock ns per byte of each way over its last 7 large appends (the median: one stall of the
- * machine must not rule a way out for long, as the way not chosen is only timed now and then)
- * and the count of large appends; read by bench/log.mjs.
+ * Mode adaptive: wall-clock ns per byte of each way over its last 7 timed large appends (the
+ * median: one stall of the machine must not rule a way out for long) and the count of large
+ * appends; read by bench/log.mjs. The way not preferred is tried in bursts of 4 appends every 64th
+ * append (16th while the two are within 25%), the burst's first append untimed.
  */
 export const modeCost = {overlap: [] as number[], serial: [] as number[], appends: 0, overlapped: 0}
+let trial = 0
 
 const median = (xs: number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b)
   return sorted[sorted.length >> 1]!
 }
 
-function chooseOverlap(): boolean {
-  if (appendTuning.mode !== 'adaptive') return appendTuning.mode === 'overlap'
+/** The way this large append goes, and whether its time is a sample. */
+function chooseWay(): {overlap: boolean; timed: boolean} {
+  if (appendTuning.mode !== 'adaptive') return {overlap: appendTuning.mode === 'overlap', timed: true}
   modeCost.appends++
   let overlap: boolean
+  let timed = true
   if (modeCost.overlap.length === 0) overlap = true
   else if (modeCost.serial.length === 0) overlap = false
   else {
     const o = median(modeCost.overlap)
     const sr = median(modeCost.serial)
-    // The other way is tried every 16th append while the two are close, every 64th otherwise.
-    const explore = modeCost.appends % (Math.max(o, sr) > 1.25 * Math.min(o, sr) ? 64 : 16) === 0
-    overlap = explore !== o <= sr
+    if (trial === 0 && modeCost.appends % (Math.max(o, sr) > 1.25 * Math.min(o, sr) ? 64 : 16) === 0) {
+      trial = 4
+      timed = false
+    }
+    const inTrial = trial > 0
+    if (inTrial) trial--
+    overlap = inTrial ? sr < o : o <= sr
   }
   if (overlap) modeCost.overlapped++
-  return overlap
+  return {overlap, timed}
 }
 
-function noteCost(overlap: boolean, bytes: number, ms: number): void {
-  const samples = overlap ? modeCost.overlap : modeCost.serial
+function noteCost(way: {overlap: boolean; timed: boolean}, bytes: number, ms: number): void {
+  if (!way.timed) return
+  const samples = way.overlap ? modeCost.overlap : modeCost.serial
   samples.push((ms * 1e6) / bytes)
   if (samples.length > 7) samples.shift()
 }
@@ -320,13 +331,14 @@ export class PartitionLog {
       const t0 = performance.now()
       // Checked before the producer-state precheck in begin(), as Kafka orders them; only the
       // overlapped way checks after (a corrupt batch then never gets written either).
-      const overlap = large && chooseOverlap()
+      const way = large ? chooseWay() : null
+      const overlap = way !== null && way.overlap
       if (large && !overlap) verifyCrcs(records, entries, this.name)
       const turn = this.begin(records, entries, opts)
       if ('result' in turn) return turn.result
       if (!overlap) {
         this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
-        if (large) noteCost(false, records.length, performance.now() - t0)
+        if (way) noteCost(way, records.length, performance.now() - t0)
         return this.finish(turn, opts)
       }
       const seg = turn.segment
@@ -353,7 +365,7 @@ export class PartitionLog {
           throw crcError
         }
         seg.commitAppend(position, records.length, turn.batches, turn.now)
-        noteCost(true, records.length, performance.now() - t0)
+        noteCost(way!, records.length, performance.now() - t0)
       } finally {
         this.writing = false
       }

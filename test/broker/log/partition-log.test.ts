@@ -85,8 +85,9 @@ describe('PartitionLog append and read', () => {
   })
 
   it.each(['overlap', 'serial', 'adaptive'] as const)('checks the CRC of a large set (%s), and leaves nothing of a corrupt one', async (mode) => {
+    const before = appendTuning.mode
     appendTuning.mode = mode
-    onTestFinished(() => void (appendTuning.mode = 'adaptive'))
+    onTestFinished(() => void (appendTuning.mode = before))
     h = await harness()
     const log = h.manager.createLog('t', 0)
     const big = () => batch(300, {valueSize: 1024})

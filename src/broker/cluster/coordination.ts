@@ -86,7 +86,7 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
     embedded = await startEmbedded(config, logger.child('kafka.server.KafkaServer'))
     if (embedded) connectString = `127.0.0.1:${embedded.port}`
   }
-  if (!connectString) return fileOnly()
+  if (!connectString) return fileOnly(config)
 
   // A chroot (host:port/kafka) is applied by the client to every path.
   zkLog.info(`[ZooKeeperClient Kafka server] Initializing a new session to ${connectString}.`)
@@ -185,6 +185,7 @@ export async function startCoordination(config: BrokerConfig, logger: Logger, cl
       zk,
       createBackend: (s) => {
         store = s
+        s.brokerConfigs.bind(config.props)
         backend = new ZkMetadataBackend(zk, s, s.brokerId, controllerEpoch, controllerLog)
         return backend
       },
@@ -282,12 +283,16 @@ export async function createEphemeral(zk: ZkClient, path: string, data: string, 
   }
 }
 
-function fileOnly(): Coordination {
+function fileOnly(config: BrokerConfig): Coordination {
   return {
     clusterId: null,
     controllerEpoch: 1,
     connectString: undefined,
-    createBackend: () => null,
+    // The file backend the broker falls back to keeps dynamic broker configs too.
+    createBackend: (s) => {
+      s.brokerConfigs.bind(config.props)
+      return null
+    },
     generateBrokerId: async () => 1001,
     registerBroker: async () => {},
     stop: async () => {},

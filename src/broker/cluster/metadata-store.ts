@@ -7,6 +7,7 @@
 // leader epoch 0 until leadership changes (it never does yet).
 import {randomBytes} from 'node:crypto'
 import type {BrokerInfo, MetadataView, PartitionInfo, TopicInfo} from './metadata.js'
+import {ConfigLayers, DEFAULT_ENTITY, type Level} from '../dynamic-config/config-layers.js'
 
 export interface MetadataBackend {
   readonly name: string
@@ -17,6 +18,10 @@ export interface MetadataBackend {
   /** Writes the new partition assignment (partitions added). */
   updatePartitions(topic: TopicInfo): Promise<void>
   setTopicConfig(name: string, configs: Map<string, string>): Promise<void>
+  /** Dynamic broker configs as stored: the cluster-wide defaults and this broker's own. */
+  loadBrokerConfigs?(brokerId: number): Promise<{defaults: Map<string, string>; broker: Map<string, string>}>
+  /** Stores one level of dynamic broker configs (entity: '<default>' or the broker id). */
+  setBrokerConfig?(entity: string, configs: Map<string, string>): Promise<void>
   /** Reserves the next block of producer ids (Kafka: /latest_producer_id_block, 1000 ids). */
   allocateProducerIds(): Promise<{start: bigint; end: bigint}>
   close(): Promise<void>
@@ -57,6 +62,8 @@ export class MetadataStore implements MetadataView {
   private readonly listeners: ((e: MetadataEvent) => void)[] = []
   private backend: MetadataBackend | undefined
   controllerEpoch = 1
+  /** Dynamic broker configs (AlterConfigs on BROKER resources) layered over server.properties. */
+  readonly brokerConfigs = new ConfigLayers()
 
   constructor(
     public clusterId: string,
@@ -103,7 +110,32 @@ export class MetadataStore implements MetadataView {
   /** Attaches the backend and loads what it holds. */
   async attach(backend: MetadataBackend): Promise<void> {
     this.backend = backend
-    for (const t of await backend.loadTopics()) this.applyCreated(t)
+    // Dynamic broker configs are in force before any log opens (Kafka loads them before the
+    // log manager starts); both reads go out together.
+    const [topics, dynamic] = await Promise.all([backend.loadTopics(), backend.loadBrokerConfigs?.(this.self.id)])
+    if (dynamic) {
+      this.applyBrokerConfig(DEFAULT_ENTITY, dynamic.defaults)
+      this.applyBrokerConfig(String(this.self.id), dynamic.broker)
+    }
+    for (const t of topics) this.applyCreated(t)
+  }
+
+  /** Stores one level of dynamic broker configs ('<default>' or this broker's id), then applies it. */
+  async setBrokerConfig(entity: string, configs: Map<string, string>): Promise<void> {
+    await this.backend?.setBrokerConfig?.(entity, configs)
+    this.applyBrokerConfig(entity, configs)
+  }
+
+  /**
+   * Memory only (backends call it for changes other tools made). When a value in force changed,
+   * every topic's effective config may have: each topic is announced as reconfigured, which is
+   * how its logs pick up the new defaults.
+   */
+  applyBrokerConfig(entity: string, configs: Map<string, string>): void {
+    const level: Level | null = entity === DEFAULT_ENTITY ? 'default' : entity === String(this.self.id) ? 'broker' : null
+    if (!level) return
+    if (this.brokerConfigs.apply(level, configs).length === 0) return
+    for (const topic of this.byName.values()) this.emit({type: 'configs', topic})
   }
 
   /** Topics whose name differs from `name` only by '.' vs '_' (Kafka refuses those: metrics collide). */

@@ -4,6 +4,8 @@
 //   /brokers/topics/<t>/partitions/<p>/state {"controller_epoch":1,"leader":0,"version":1,"leader_epoch":0,"isr":[0]}
 //   /config/topics/<t>                       {"version":1,"config":{"k":"v"}}
 //   /config/changes/config_change_<seq>      {"version":2,"entity_path":"topics/<t>"}
+//   /config/brokers/<default> and /<id>      {"version":1,"config":{"k":"v"}} (dynamic broker configs;
+//                                            change notification entity_path "brokers/<default>")
 //   /admin/delete_topics/<t>                 a deletion request (from kafka-topics --delete)
 //   /latest_producer_id_block                {"version":1,"broker":0,"block_start":"0","block_end":"999"}
 // As the controller, this broker watches /brokers/topics (topics created by other tools: it
@@ -145,6 +147,13 @@ export class ZkMetadataBackend implements MetadataBackend {
       for (const c of changes) {
         const n = await this.zk.getJson<{entity_path?: string}>(`/config/changes/${c}`)
         const path = n?.entity_path ?? ''
+        if (path.startsWith('brokers/')) {
+          const entity = path.slice('brokers/'.length)
+          if (entity !== '<default>' && entity !== String(this.brokerId)) continue
+          const cfg = await this.zk.getJson<{config?: Record<string, string>}>(`/config/brokers/${entity}`)
+          this.store.applyBrokerConfig(entity, new Map(Object.entries(cfg?.config ?? {})))
+          continue
+        }
         if (!path.startsWith('topics/')) continue
         const topic = path.slice('topics/'.length)
         const cfg = await this.zk.getJson<{config?: Record<string, string>}>(`/config/topics/${topic}`)
@@ -183,6 +192,17 @@ export class ZkMetadataBackend implements MetadataBackend {
   async setTopicConfig(name: string, configs: Map<string, string>): Promise<void> {
     await this.zk.put(`/config/topics/${name}`, JSON.stringify({version: 1, config: Object.fromEntries(configs)}))
     await this.zk.create('/config/changes/config_change_', JSON.stringify({version: 2, entity_path: `topics/${name}`}), 'persistent_sequential')
+  }
+
+  async loadBrokerConfigs(brokerId: number): Promise<{defaults: Map<string, string>; broker: Map<string, string>}> {
+    const [defaults, broker] = await Promise.all(['<default>', String(brokerId)].map((e) => this.zk.getJson<{config?: Record<string, string>}>(`/config/brokers/${e}`)))
+    return {defaults: new Map(Object.entries(defaults?.config ?? {})), broker: new Map(Object.entries(broker?.config ?? {}))}
+  }
+
+  /** Kafka's AdminZkClient.changeBrokerConfig: the entity's znode, then a change notification. */
+  async setBrokerConfig(entity: string, configs: Map<string, string>): Promise<void> {
+    await this.zk.put(`/config/brokers/${entity}`, JSON.stringify({version: 1, config: Object.fromEntries(configs)}))
+    await this.zk.create('/config/changes/config_change_', JSON.stringify({version: 2, entity_path: `brokers/${entity}`}), 'persistent_sequential')
   }
 
   async allocateProducerIds(): Promise<{start: bigint; end: bigint}> {

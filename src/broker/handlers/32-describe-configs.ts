@@ -1,16 +1,16 @@
 // DescribeConfigs v0-4 for topics (every topic config with its effective value, source and, when
-// asked, synonyms: the topic override, then the server.properties keys, then Kafka's default) and
-// for this broker (its server.properties keys and defaults, all read-only: nothing here is
-// dynamically updatable yet). Broker loggers (type 8) are not supported: an empty result.
+// asked, synonyms: the topic override, then dynamic per-broker and cluster-default broker configs,
+// then server.properties, then Kafka's default), for this broker (every key with the value in force;
+// readOnly unless Kafka can update it dynamically) and for "" (the cluster-wide dynamic defaults
+// only, as Kafka answers). Broker loggers (type 8) are not supported: an empty result.
 import {decodeDescribeConfigsRequest} from '../../protocol/kafka/generated/describe-configs-request.js'
 import {encodeDescribeConfigsResponse} from '../../protocol/kafka/generated/describe-configs-response.js'
 import type {DescribeConfigsRequest} from '../../protocol/kafka/generated/describe-configs-request.js'
 import type {DescribeConfigsResponse, DescribeConfigsResponseDescribeConfigsResult as DescribeConfigsResult, DescribeConfigsResponseDescribeConfigsResourceResult as DescribeConfigsResourceResult} from '../../protocol/kafka/generated/describe-configs-response.js'
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
 import {defineHandler} from './context.js'
-import {runtime, type BrokerRuntime} from '../runtime.js'
-import {CONFIG_TYPE_CODE, ConfigSource, resolveTopicConfigs, type ConfigType} from '../topic-configs.js'
-import {BROKER_KEYS} from '../config.js'
+import {runtime} from '../runtime.js'
+import {brokerEntries, defaultBrokerEntries, topicEntries} from '../dynamic-config/describe-entries.js'
 
 const TOPIC = 2
 const BROKER = 4
@@ -19,50 +19,7 @@ const UNKNOWN_TOPIC_OR_PARTITION = 3
 const INVALID_REQUEST = 42
 const INVALID_TOPIC_EXCEPTION = 17
 
-const BROKER_TYPES: Record<string, ConfigType> = {int: 'INT', long: 'LONG', bool: 'BOOLEAN', string: 'STRING', list: 'LIST', double: 'DOUBLE', password: 'PASSWORD', class: 'CLASS'}
-
 type Entry = Loose<DescribeConfigsResourceResult>
-
-function topicConfigs(rt: BrokerRuntime, name: string, includeSynonyms: boolean, version: number): Entry[] {
-  const topic = rt.metadata.topic(name)!
-  return resolveTopicConfigs(rt.config, topic.configs).map((c) => ({
-    name: c.name,
-    value: c.value,
-    readOnly: false,
-    isDefault: c.source === ConfigSource.DEFAULT_CONFIG,
-    configSource: c.source,
-    isSensitive: false,
-    synonyms: version >= 1 && includeSynonyms ? c.synonyms.map((s) => ({name: s.name, value: s.value, source: s.source})) : [],
-    configType: CONFIG_TYPE_CODE[c.type],
-    documentation: null,
-  }))
-}
-
-function brokerConfigs(rt: BrokerRuntime, includeSynonyms: boolean, version: number): Entry[] {
-  const out: Entry[] = []
-  for (const [name, def] of Object.entries(BROKER_KEYS)) {
-    if (name.startsWith('ktool.')) continue
-    const set = rt.config.props.get(name)
-    const sensitive = def.kind === 'password'
-    const value = sensitive ? null : set !== undefined ? set.trim() : def.default
-    const source = set !== undefined ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG
-    const synonyms = []
-    if (set !== undefined) synonyms.push({name, value, source: ConfigSource.STATIC_BROKER_CONFIG})
-    if (def.default !== null || set === undefined) synonyms.push({name, value: sensitive ? null : def.default, source: ConfigSource.DEFAULT_CONFIG})
-    out.push({
-      name,
-      value,
-      readOnly: true,
-      isDefault: source === ConfigSource.DEFAULT_CONFIG,
-      configSource: source,
-      isSensitive: sensitive,
-      synonyms: version >= 1 && includeSynonyms ? synonyms : [],
-      configType: CONFIG_TYPE_CODE[BROKER_TYPES[def.kind]!],
-      documentation: null,
-    })
-  }
-  return out
-}
 
 export default defineHandler<DescribeConfigsRequest, Loose<DescribeConfigsResponse>>({
   apiKey: 32,
@@ -80,12 +37,14 @@ export default defineHandler<DescribeConfigsRequest, Loose<DescribeConfigsRespon
           const invalid = r.resourceName === '' ? INVALID_TOPIC_EXCEPTION : UNKNOWN_TOPIC_OR_PARTITION
           return {...base, errorCode: invalid, errorMessage: `Topic '${r.resourceName}' does not exist.`, configs: []}
         }
-        configs = topicConfigs(rt, r.resourceName, includeSynonyms, version)
+        configs = topicEntries(rt.metadata.brokerConfigs, rt.metadata.topic(r.resourceName)!.configs, includeSynonyms)
       } else if (r.resourceType === BROKER) {
-        if (r.resourceName === '') configs = [] // cluster-wide dynamic defaults: none are set
-        else if (r.resourceName !== String(rt.config.brokerId)) {
+        if (r.resourceName === '') configs = defaultBrokerEntries(rt.metadata.brokerConfigs, includeSynonyms)
+        else if (!/^-?\d+$/.test(r.resourceName.trim())) {
+          return {...base, errorCode: INVALID_REQUEST, errorMessage: `Broker id must be an integer, but it is: ${r.resourceName}`, configs: []}
+        } else if (Number(r.resourceName) !== rt.config.brokerId) {
           return {...base, errorCode: INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${rt.config.brokerId} or empty string, but received ${r.resourceName}`, configs: []}
-        } else configs = brokerConfigs(rt, includeSynonyms, version)
+        } else configs = brokerEntries(rt.metadata.brokerConfigs, includeSynonyms)
       } else if (r.resourceType === BROKER_LOGGER) {
         configs = []
       } else {

@@ -1,0 +1,117 @@
+// DescribeConfigs entries with Kafka's sources and synonyms once dynamic broker configs exist
+// (ZkAdminManager.createTopicConfigEntry / createBrokerConfigEntry / configSynonyms):
+// synonyms are listed level by level (DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG,
+// STATIC_BROKER_CONFIG, DEFAULT_CONFIG), each level in synonym order (log.retention.ms before
+// .minutes before .hours); an entry's source is its first synonym's.
+import {BROKER_KEYS} from '../config.js'
+import {CONFIG_TYPE_CODE, ConfigSource, TOPIC_CONFIGS, type ConfigType} from '../topic-configs.js'
+import type {ConfigLayers} from './config-layers.js'
+import {brokerSynonyms, isDynamic} from './dynamic-keys.js'
+
+export interface Synonym {
+  name: string
+  value: string | null
+  source: number
+}
+
+export interface Entry {
+  name: string
+  value: string | null
+  readOnly: boolean
+  isDefault: boolean
+  configSource: number
+  isSensitive: boolean
+  synonyms: Synonym[]
+  configType: number
+  documentation: null
+}
+
+const BROKER_TYPES: Record<string, ConfigType> = {int: 'INT', long: 'LONG', bool: 'BOOLEAN', string: 'STRING', list: 'LIST', double: 'DOUBLE', password: 'PASSWORD', class: 'CLASS'}
+const UNKNOWN_TYPE = 0
+
+function levels(layers: ConfigLayers): [ReadonlyMap<string, string>, number][] {
+  const defaults = new Map<string, string>()
+  for (const [k, d] of Object.entries(BROKER_KEYS)) if (d.default !== null) defaults.set(k, d.default)
+  return [
+    [layers.dynamicBroker, ConfigSource.DYNAMIC_BROKER_CONFIG],
+    [layers.dynamicDefault, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG],
+    [layers.static, ConfigSource.STATIC_BROKER_CONFIG],
+    [defaults, ConfigSource.DEFAULT_CONFIG],
+  ]
+}
+
+function configSynonyms(layers: ConfigLayers, names: string[], sensitive: boolean, convert?: (name: string, v: string) => string): Synonym[] {
+  const out: Synonym[] = []
+  for (const [map, source] of levels(layers)) {
+    for (const name of names) {
+      const v = map.get(name)
+      if (v !== undefined) out.push({name, value: sensitive ? null : convert ? convert(name, v.trim()) : v.trim(), source})
+    }
+  }
+  return out
+}
+
+/** Every topic config of a topic with these overrides: value, source and synonyms. */
+export function topicEntries(layers: ConfigLayers, overrides: Map<string, string>, includeSynonyms: boolean): Entry[] {
+  return Object.entries(TOPIC_CONFIGS).map(([name, def]) => {
+    const keys = def.synonyms.map((s) => s.key)
+    // Broker values in the topic's unit (log.retention.hours=1 is retention.ms=3600000).
+    const convert = (key: string, v: string): string => {
+      const s = def.synonyms.find((x) => x.key === key)
+      if (!s?.toTopic) return v
+      try {
+        return s.toTopic(v)
+      } catch {
+        return v
+      }
+    }
+    let synonyms = keys.length > 0 ? configSynonyms(layers, keys, false, convert) : []
+    // Kafka's default for the broker key (log.retention.hours=168) may be absent from BROKER_KEYS:
+    // the topic's own default stands in, under the first broker key's name.
+    if (!synonyms.some((s) => s.source === ConfigSource.DEFAULT_CONFIG)) synonyms.push({name: keys[0] ?? name, value: def.default, source: ConfigSource.DEFAULT_CONFIG})
+    if (overrides.has(name)) synonyms = [{name, value: overrides.get(name)!, source: ConfigSource.TOPIC_CONFIG}, ...synonyms]
+    const first = synonyms[0]!
+    return {
+      name,
+      value: first.value,
+      readOnly: false,
+      isDefault: first.source === ConfigSource.DEFAULT_CONFIG,
+      configSource: first.source,
+      isSensitive: false,
+      synonyms: includeSynonyms ? synonyms : [],
+      configType: CONFIG_TYPE_CODE[def.type],
+      documentation: null,
+    }
+  })
+}
+
+function brokerEntry(layers: ConfigLayers, name: string, value: string | null, perBroker: boolean, includeSynonyms: boolean): Entry {
+  const def = BROKER_KEYS[name]
+  const sensitive = def?.kind === 'password'
+  let synonyms = configSynonyms(layers, brokerSynonyms(name), sensitive)
+  if (!perBroker) synonyms = synonyms.filter((s) => s.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
+  const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG
+  return {
+    name,
+    value: sensitive ? null : value,
+    readOnly: !isDynamic(name),
+    isDefault: source === ConfigSource.DEFAULT_CONFIG,
+    configSource: source,
+    isSensitive: sensitive,
+    synonyms: includeSynonyms ? synonyms : [],
+    configType: def ? CONFIG_TYPE_CODE[BROKER_TYPES[def.kind]!] : UNKNOWN_TYPE,
+    documentation: null,
+  }
+}
+
+/** Resource name "": the cluster-wide dynamic defaults only (what kafka-configs --entity-default reads). */
+export function defaultBrokerEntries(layers: ConfigLayers, includeSynonyms: boolean): Entry[] {
+  return [...layers.dynamicDefault].map(([name, value]) => brokerEntry(layers, name, value, false, includeSynonyms))
+}
+
+/** This broker: every known key with the value in force, plus any dynamic key it does not list. */
+export function brokerEntries(layers: ConfigLayers, includeSynonyms: boolean): Entry[] {
+  const names = Object.keys(BROKER_KEYS).filter((n) => !n.startsWith('ktool.'))
+  for (const k of [...layers.dynamicDefault.keys(), ...layers.dynamicBroker.keys()]) if (!names.includes(k) && isDynamic(k)) names.push(k)
+  return names.map((name) => brokerEntry(layers, name, (layers.current(name) ?? BROKER_KEYS[name]?.default ?? null)?.trim() ?? null, true, includeSynonyms))
+}

@@ -1,6 +1,6 @@
 // AlterConfigs (replace every override) and IncrementalAlterConfigs (SET, DELETE, APPEND, SUBTRACT
-// per key) for topics. Broker configs are static here (server.properties): changes to a broker
-// resource are refused the way Kafka refuses a read-only key.
+// per key) for topics. Broker resources (dynamic broker configs) are handled by
+// dynamic-config/alter-broker-configs.ts.
 import type {BrokerRuntime} from './runtime.js'
 import {TOPIC_CONFIGS, validateTopicConfig} from './topic-configs.js'
 
@@ -18,10 +18,7 @@ export interface ConfigChangeResult {
 export type Op = {name: string; op: 'SET' | 'DELETE' | 'APPEND' | 'SUBTRACT'; value: string | null}
 
 export async function changeConfigs(rt: BrokerRuntime, resourceType: number, resourceName: string, ops: Op[], replaceAll: boolean, validateOnly: boolean): Promise<ConfigChangeResult> {
-  if (resourceType === BROKER) {
-    if (ops.length === 0) return {errorCode: 0, errorMessage: null}
-    return {errorCode: INVALID_REQUEST, errorMessage: `Cannot update these configs dynamically: ${ops.map((o) => o.name).join(', ')} (ktool reads broker configs from server.properties only)`}
-  }
+  if (resourceType === BROKER) return (await import('./dynamic-config/alter-broker-configs.js')).alterBrokerConfigs(rt, resourceName, ops, replaceAll, validateOnly)
   if (resourceType !== TOPIC) return {errorCode: INVALID_REQUEST, errorMessage: `Unsupported resource type ${resourceType}`}
   const topic = rt.metadata.topic(resourceName)
   if (!topic) return {errorCode: UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${resourceName} does not exist`}

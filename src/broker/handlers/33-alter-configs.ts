@@ -1,6 +1,6 @@
 // AlterConfigs v0-2: replaces a topic's whole set of overrides (keys not named go back to their
-// defaults), validateOnly included. Broker resources (dynamic broker configs)
-// go to dynamic-config/alter-broker-configs.ts.
+// defaults), validateOnly included. Broker resources (dynamic broker
+// configs) are passed on to dynamic-config/alter-broker-configs.ts by changeConfigs.
 import {decodeAlterConfigsRequest} from '../../protocol/kafka/generated/alter-configs-request.js'
 import {encodeAlterConfigsResponse} from '../../protocol/kafka/generated/alter-configs-response.js'
 import type {AlterConfigsRequest} from '../../protocol/kafka/generated/alter-configs-request.js'
@@ -8,8 +8,7 @@ import type {AlterConfigsResponse} from '../../protocol/kafka/generated/alter-co
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
 import {defineHandler} from './context.js'
 import {runtime} from '../runtime.js'
-import {alterBrokerConfigs} from '../dynamic-config/alter-broker-configs.js'
-import {BROKER, changeConfigs} from '../topic-config-change.js'
+import {changeConfigs} from '../topic-config-change.js'
 
 export default defineHandler<AlterConfigsRequest, Loose<AlterConfigsResponse>>({
   apiKey: 33,
@@ -21,7 +20,7 @@ export default defineHandler<AlterConfigsRequest, Loose<AlterConfigsResponse>>({
     const responses = []
     for (const r of request.resources) {
       const ops = r.configs.map((c) => ({name: c.name, op: 'SET' as const, value: c.value}))
-      const result = r.resourceType === BROKER ? await alterBrokerConfigs(rt, r.resourceName, ops, true, request.validateOnly) : await changeConfigs(rt, r.resourceType, r.resourceName, ops, true, request.validateOnly)
+      const result = await changeConfigs(rt, r.resourceType, r.resourceName, ops, true, request.validateOnly)
       responses.push({...result, resourceType: r.resourceType, resourceName: r.resourceName})
     }
     return {throttleTimeMs: 0, responses}

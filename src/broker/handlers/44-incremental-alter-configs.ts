@@ -1,6 +1,6 @@
 // IncrementalAlterConfigs v0-1: SET (0), DELETE (1), APPEND (2), SUBTRACT (3) per topic config key,
-// validateOnly included. Broker resources (dynamic broker configs)
-// go to dynamic-config/alter-broker-configs.ts.
+// validateOnly included. Broker resources (dynamic broker
+// configs) are passed on to dynamic-config/alter-broker-configs.ts by changeConfigs.
 import {decodeIncrementalAlterConfigsRequest} from '../../protocol/kafka/generated/incremental-alter-configs-request.js'
 import {encodeIncrementalAlterConfigsResponse} from '../../protocol/kafka/generated/incremental-alter-configs-response.js'
 import type {IncrementalAlterConfigsRequest} from '../../protocol/kafka/generated/incremental-alter-configs-request.js'
@@ -8,8 +8,7 @@ import type {IncrementalAlterConfigsResponse} from '../../protocol/kafka/generat
 import type {Loose} from '../../protocol/kafka/generated/runtime.js'
 import {defineHandler} from './context.js'
 import {runtime} from '../runtime.js'
-import {alterBrokerConfigs} from '../dynamic-config/alter-broker-configs.js'
-import {BROKER, changeConfigs, type Op} from '../topic-config-change.js'
+import {changeConfigs, type Op} from '../topic-config-change.js'
 
 const OPS = ['SET', 'DELETE', 'APPEND', 'SUBTRACT'] as const
 const INVALID_REQUEST = 42
@@ -29,7 +28,7 @@ export default defineHandler<IncrementalAlterConfigsRequest, Loose<IncrementalAl
         continue
       }
       const ops: Op[] = r.configs.map((c) => ({name: c.name, op: OPS[c.configOperation]!, value: c.value}))
-      const result = r.resourceType === BROKER ? await alterBrokerConfigs(rt, r.resourceName, ops, false, request.validateOnly) : await changeConfigs(rt, r.resourceType, r.resourceName, ops, false, request.validateOnly)
+      const result = await changeConfigs(rt, r.resourceType, r.resourceName, ops, false, request.validateOnly)
       responses.push({...result, resourceType: r.resourceType, resourceName: r.resourceName})
     }
     return {throttleTimeMs: 0, responses}

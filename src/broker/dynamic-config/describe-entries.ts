@@ -89,6 +89,10 @@ function brokerEntry(layers: ConfigLayers, name: string, value: string | null, p
   const def = BROKER_KEYS[name]
   const sensitive = def?.kind === 'password'
   let synonyms = configSynonyms(layers, brokerSynonyms(name), sensitive)
+  // Kafka drops the synonyms before the key's own name: log.retention.hours does not show a
+  // log.retention.ms set elsewhere (that one is described under its own name).
+  const own = synonyms.findIndex((s) => s.name === name)
+  synonyms = own < 0 ? [] : synonyms.slice(own)
   if (!perBroker) synonyms = synonyms.filter((s) => s.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
   const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG
   return {

@@ -9,6 +9,7 @@ import kafkajs from 'kafkajs'
 import {startBroker, type StartedBroker} from '../../helpers/broker.js'
 import {WireClient} from '../wire-client.js'
 import {ZkClient} from '../../../src/broker/cluster/zk-client.js'
+import {expireSession} from '../cluster/expire-session.js'
 import {rmSync} from 'node:fs'
 
 const {Kafka, logLevel, ConfigResourceTypes} = kafkajs
@@ -139,6 +140,11 @@ describe('dynamic broker configs', () => {
     expect(await incremental('', [{name: 'a.b', configOperation: SET, value: '1'}, {name: 'a.b', configOperation: DELETE, value: null}])).toMatchObject({errorCode: INVALID_REQUEST, errorMessage: 'Error due to duplicate config keys : a.b'})
     expect(await incremental('', [{name: 'log.retention.ms', configOperation: SET, value: null}])).toMatchObject({errorCode: INVALID_REQUEST, errorMessage: 'Null value not supported for : SET:log.retention.ms'})
     expect(b.broker.context!.logs.configFor('plain').compressionType).toBe('producer')
+    // A custom key is kept, as Kafka keeps custom broker properties (plugins read them).
+    expect(await incremental('', [{name: 'my.plugin.setting', configOperation: SET, value: 'x'}])).toMatchObject({errorCode: 0})
+    expect((await describeOne(BROKER, '')).find((e) => e.configName === 'my.plugin.setting')).toMatchObject({configValue: 'x', configSource: 3, readOnly: true})
+    expect(await incremental('', [{name: 'my.plugin.setting', configOperation: APPEND, value: 'y'}])).toMatchObject({errorCode: 40, errorMessage: 'Unknown topic config name: my.plugin.setting'})
+    expect(await incremental('', [{name: 'my.plugin.setting', configOperation: DELETE, value: null}])).toMatchObject({errorCode: 0})
   })
 
   it('deletes old segments of a topic without an override once the default retention drops', async () => {
@@ -159,6 +165,26 @@ describe('dynamic broker configs', () => {
     expect(b.broker.context!.logs.getLog('aged', 0)!.config.retentionMs).toBe(3600_000)
     await waitFor(async () => (await low()) > 0)
   })
+
+  it('still picks up changes after its ZooKeeper session expired (watches installed again)', async () => {
+    const session = b.broker.zookeeperSession!
+    const old = session.sessionId
+    const other = await ZkClient.connect(b.broker.zookeeperConnect!, 10_000, 10_000)
+    try {
+      await expireSession(b.broker.zookeeperConnect!, session)
+      // Written while the broker may still be between sessions: the resync reads it, or the new watch fires.
+      await other.put('/config/brokers/0', JSON.stringify({version: 1, config: {'num.io.threads': '12', 'log.segment.bytes': '4096'}}))
+      await other.create('/config/changes/config_change_', JSON.stringify({version: 2, entity_path: 'brokers/0'}), 'persistent_sequential')
+      await waitFor(async () => b.broker.context!.logs.getLog('plain', 0)!.config.segmentBytes === 4096, 15_000)
+      await waitFor(async () => session.sessionId !== old, 15_000)
+      await session.whenReady()
+      await other.put('/config/brokers/0', JSON.stringify({version: 1, config: {'num.io.threads': '12', 'log.segment.bytes': '8192'}}))
+      await other.create('/config/changes/config_change_', JSON.stringify({version: 2, entity_path: 'brokers/0'}), 'persistent_sequential')
+      await waitFor(async () => b.broker.context!.logs.getLog('plain', 0)!.config.segmentBytes === 8192, 15_000)
+    } finally {
+      await other.close()
+    }
+  }, 40_000)
 
   it('picks up a change written straight into ZooKeeper, and keeps everything across a restart', async () => {
     const other = await ZkClient.connect(b.broker.zookeeperConnect!, 10_000, 10_000)

@@ -29,14 +29,15 @@ export interface Entry {
 const BROKER_TYPES: Record<string, ConfigType> = {int: 'INT', long: 'LONG', bool: 'BOOLEAN', string: 'STRING', list: 'LIST', double: 'DOUBLE', password: 'PASSWORD', class: 'CLASS'}
 const UNKNOWN_TYPE = 0
 
+/** Kafka's defaults of the broker keys (KafkaConfig.defaultValues). */
+const KAFKA_DEFAULTS: ReadonlyMap<string, string> = new Map(Object.entries(BROKER_KEYS).filter(([, d]) => d.default !== null).map(([k, d]) => [k, d.default!]))
+
 function levels(layers: ConfigLayers): [ReadonlyMap<string, string>, number][] {
-  const defaults = new Map<string, string>()
-  for (const [k, d] of Object.entries(BROKER_KEYS)) if (d.default !== null) defaults.set(k, d.default)
   return [
     [layers.dynamicBroker, ConfigSource.DYNAMIC_BROKER_CONFIG],
     [layers.dynamicDefault, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG],
     [layers.static, ConfigSource.STATIC_BROKER_CONFIG],
-    [defaults, ConfigSource.DEFAULT_CONFIG],
+    [KAFKA_DEFAULTS, ConfigSource.DEFAULT_CONFIG],
   ]
 }
 

@@ -70,7 +70,7 @@ export async function alterBrokerConfigs(rt: BrokerRuntime, resourceName: string
   if (changed.length + removed.length > 0) {
     log.info(`Updating ${perBroker ? `broker ${target.entity}` : 'cluster-wide default'} dynamic configs: set ${scalaSet(changed)}, removed ${scalaSet(removed)}`)
     const inert = changed.filter(hasNoEffect)
-    if (inert.length > 0) log.info(`Dynamic configs ${scalaSet(inert)} are stored and described, but ktool's broker has nothing they change (no thread pools, quotas or connection limits to resize)`)
+    if (inert.length > 0) log.info(`Dynamic configs ${scalaSet(inert)} are stored and described, but change nothing in a running ktool broker (only log configs are applied; ktool takes the others from server.properties alone)`)
   }
   return {errorCode: 0, errorMessage: null}
 }

@@ -28,10 +28,13 @@ export const ALL_DYNAMIC = new Set<string>([...LOG_KEYS.keys(), ...CLEANER_KEYS,
 const PER_BROKER = new Set<string>([...LISTENER_KEYS, ...SECURITY_KEYS])
 const LISTENER_PREFIX = /^listener\.name\.[^.]*\.(.*)$/
 
-/** Dynamic keys ktool accepts and stores but that change nothing in a running ktool broker. */
+/**
+ * Dynamic keys ktool accepts, stores and describes but that change nothing in a running ktool broker:
+ * only the log config synonyms reach the logs (thread pools, the cleaner's sizing, connection
+ * limits, producer id expiry and the rest are fixed at start-up here).
+ */
 export function hasNoEffect(key: string): boolean {
-  if (LOG_KEYS.has(key) || key === 'producer.id.expiration.ms') return false
-  return true
+  return !LOG_KEYS.has(key)
 }
 
 export function isDynamic(key: string): boolean {

@@ -84,6 +84,7 @@ describe('dynamic broker configs', () => {
     expect(retention).toMatchObject({configValue: '7200000', configSource: 2, readOnly: false})
     expect(retention.configSynonyms.map((s: {configName: string; configSource: number}) => `${s.configName}:${s.configSource}`)).toEqual(['log.retention.ms:2', 'log.retention.ms:3', 'log.retention.hours:4', 'log.retention.hours:5'])
     expect(own.find((e) => e.configName === 'num.io.threads')).toMatchObject({configValue: '12', configSource: 2, readOnly: false})
+    expect(b.lines.some((l) => l.includes('Dynamic configs Set(num.io.threads) are stored and described, but change nothing'))).toBe(true)
     expect(own.find((e) => e.configName === 'num.partitions')).toMatchObject({readOnly: true, configSource: 5})
     expect(own.find((e) => e.configName === 'log.segment.bytes')).toMatchObject({readOnly: false, configSource: 4, configValue: '1024'})
   })

@@ -145,7 +145,9 @@ describe('dynamic broker configs', () => {
     expect(await incremental('', [{name: 'my.plugin.setting', configOperation: SET, value: 'x'}])).toMatchObject({errorCode: 0})
     expect((await describeOne(BROKER, '')).find((e) => e.configName === 'my.plugin.setting')).toMatchObject({configValue: 'x', configSource: 3, readOnly: true})
     expect(await incremental('', [{name: 'my.plugin.setting', configOperation: APPEND, value: 'y'}])).toMatchObject({errorCode: 40, errorMessage: 'Unknown topic config name: my.plugin.setting'})
-    expect(await incremental('', [{name: 'my.plugin.setting', configOperation: DELETE, value: null}])).toMatchObject({errorCode: 0})
+    // AlterConfigs replaces the level's whole set: what it does not name is gone.
+    await alterDefault([{name: 'log.retention.ms', value: '3600000'}])
+    expect((await describeOne(BROKER, '')).map((e) => e.configName)).toEqual(['log.retention.ms'])
   })
 
   it('deletes old segments of a topic without an override once the default retention drops', async () => {

@@ -16,7 +16,7 @@ const fail = (errorCode: number, errorMessage: string): ConfigChangeResult => ({
 /** Kafka's getBrokerId: "" is the default; anything else must be this broker's id. */
 export function brokerEntity(rt: BrokerRuntime, resourceName: string): {entity: string} | ConfigChangeResult {
   if (resourceName === '') return {entity: DEFAULT_ENTITY}
-  if (!/^-?\d+$/.test(resourceName.trim())) return fail(INVALID_REQUEST, `Broker id must be an integer, but it is: ${resourceName}`)
+  if (!/^[-+]?\d+$/.test(resourceName)) return fail(INVALID_REQUEST, `Broker id must be an integer, but it is: ${resourceName}`)
   if (Number(resourceName) !== rt.config.brokerId) return fail(INVALID_REQUEST, `Unexpected broker id, expected ${rt.config.brokerId}, but received ${resourceName}`)
   return {entity: String(rt.config.brokerId)}
 }

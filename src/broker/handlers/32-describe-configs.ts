@@ -40,7 +40,7 @@ export default defineHandler<DescribeConfigsRequest, Loose<DescribeConfigsRespon
         configs = topicEntries(rt.metadata.brokerConfigs, rt.metadata.topic(r.resourceName)!.configs, includeSynonyms)
       } else if (r.resourceType === BROKER) {
         if (r.resourceName === '') configs = defaultBrokerEntries(rt.metadata.brokerConfigs, includeSynonyms)
-        else if (!/^-?\d+$/.test(r.resourceName.trim())) {
+        else if (!/^[-+]?\d+$/.test(r.resourceName)) {
           return {...base, errorCode: INVALID_REQUEST, errorMessage: `Broker id must be an integer, but it is: ${r.resourceName}`, configs: []}
         } else if (Number(r.resourceName) !== rt.config.brokerId) {
           return {...base, errorCode: INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${rt.config.brokerId} or empty string, but received ${r.resourceName}`, configs: []}

@@ -145,13 +145,17 @@ export class ZkMetadataBackend implements MetadataBackend {
     try {
       const changes = await this.zk.getChildren('/config/changes', () => void this.watchConfigChanges())
       for (const c of changes) {
-        const n = await this.zk.getJson<{entity_path?: string}>(`/config/changes/${c}`)
+        // A notification another tool garbled is skipped, not allowed to block the ones after it.
+        const n = await this.zk.getJson<{entity_path?: string}>(`/config/changes/${c}`).catch((error) => {
+          if (error instanceof SyntaxError) return null
+          throw error
+        })
         const path = n?.entity_path ?? ''
         if (path.startsWith('brokers/')) {
           const entity = path.slice('brokers/'.length)
           if (entity !== '<default>' && entity !== String(this.brokerId)) continue
-          const cfg = await this.zk.getJson<{config?: Record<string, string>}>(`/config/brokers/${entity}`)
-          this.store.applyBrokerConfig(entity, new Map(Object.entries(cfg?.config ?? {})))
+          const cfg = await this.readBrokerConfig(entity)
+          if (cfg) this.store.applyBrokerConfig(entity, cfg)
           continue
         }
         if (!path.startsWith('topics/')) continue
@@ -195,8 +199,34 @@ export class ZkMetadataBackend implements MetadataBackend {
   }
 
   async loadBrokerConfigs(brokerId: number): Promise<{defaults: Map<string, string>; broker: Map<string, string>}> {
-    const [defaults, broker] = await Promise.all(['<default>', String(brokerId)].map((e) => this.zk.getJson<{config?: Record<string, string>}>(`/config/brokers/${e}`)))
-    return {defaults: new Map(Object.entries(defaults?.config ?? {})), broker: new Map(Object.entries(broker?.config ?? {}))}
+    const [defaults, broker] = await Promise.all(['<default>', String(brokerId)].map((e) => this.readBrokerConfig(e)))
+    return {defaults: defaults ?? new Map(), broker: broker ?? new Map()}
+  }
+
+  /**
+   * /config/brokers/<entity> as a map of strings; null (and one error line) when another tool wrote
+   * something that is not Kafka's {"version":1,"config":{...}}: the broker keeps what it has.
+   */
+  private async readBrokerConfig(entity: string): Promise<Map<string, string> | null> {
+    const path = `/config/brokers/${entity}`
+    let parsed: unknown
+    try {
+      parsed = await this.zk.getJson(path)
+    } catch (error) {
+      if (error instanceof SyntaxError) {
+        this.logger.error(`Ignoring ${path}: not JSON (${error.message})`)
+        return null
+      }
+      throw error
+    }
+    if (parsed === null) return new Map()
+    const config = (parsed as {config?: unknown}).config
+    if (typeof parsed !== 'object' || (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config)))) {
+      this.logger.error(`Ignoring ${path}: expected {"version":1,"config":{...}}`)
+      return null
+    }
+    // Kafka stores strings; a number or boolean another tool wrote is taken as its text.
+    return new Map(Object.entries((config ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null && typeof v !== 'object').map(([k, v]) => [k, String(v)]))
   }
 
   /** Kafka's AdminZkClient.changeBrokerConfig: the entity's znode, then a change notification. */

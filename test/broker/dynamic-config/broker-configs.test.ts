@@ -169,6 +169,24 @@ describe('dynamic broker configs', () => {
     await waitFor(async () => (await low()) > 0)
   })
 
+  it('survives what another tool garbles in ZooKeeper and still takes the next good change', async () => {
+    const other = await ZkClient.connect(b.broker.zookeeperConnect!, 10_000, 10_000)
+    try {
+      await other.put('/config/brokers/0', '{not json')
+      await other.create('/config/changes/config_change_', '{garbled', 'persistent_sequential')
+      await other.create('/config/changes/config_change_', JSON.stringify({version: 2, entity_path: 'brokers/0'}), 'persistent_sequential')
+      await other.put('/config/brokers/<default>', JSON.stringify({version: 1, config: {'log.retention.ms': 3600000, 'log.roll.ms': 7200000}}))
+      await other.create('/config/changes/config_change_', JSON.stringify({version: 2, entity_path: 'brokers/<default>'}), 'persistent_sequential')
+      // Numbers written where Kafka writes strings are taken as their text.
+      await waitFor(async () => b.broker.context!.logs.getLog('plain', 0)!.config.segmentMs === 7200000)
+      expect(b.lines.some((l) => l.includes('Ignoring /config/brokers/0: not JSON'))).toBe(true)
+      // The per-broker values in force before the garbled write are kept.
+      expect((await describeOne(BROKER, '0')).find((e) => e.configName === 'num.io.threads')).toMatchObject({configValue: '12', configSource: 2})
+    } finally {
+      await other.close()
+    }
+  })
+
   it('still picks up changes after its ZooKeeper session expired (watches installed again)', async () => {
     const session = b.broker.zookeeperSession!
     const old = session.sessionId

@@ -7,7 +7,7 @@
 // leader epoch 0 until leadership changes (it never does yet).
 import {randomBytes} from 'node:crypto'
 import type {BrokerInfo, MetadataView, PartitionInfo, TopicInfo} from './metadata.js'
-import {ConfigLayers, DEFAULT_ENTITY, type Level} from '../dynamic-config/config-layers.js'
+import {ConfigLayers, DEFAULT_ENTITY, affectsTopics, type Level} from '../dynamic-config/config-layers.js'
 
 export interface MetadataBackend {
   readonly name: string
@@ -127,14 +127,14 @@ export class MetadataStore implements MetadataView {
   }
 
   /**
-   * Memory only (backends call it for changes other tools made). When a value in force changed,
-   * every topic's effective config may have: each topic is announced as reconfigured, which is
-   * how its logs pick up the new defaults.
+   * Memory only (backends call it for changes other tools made). When a value in force that gives
+   * topics their defaults changed, every topic's effective config may have: each topic is announced
+   * as reconfigured, which is how its logs pick up the new defaults.
    */
   applyBrokerConfig(entity: string, configs: Map<string, string>): void {
     const level: Level | null = entity === DEFAULT_ENTITY ? 'default' : entity === String(this.self.id) ? 'broker' : null
     if (!level) return
-    if (this.brokerConfigs.apply(level, configs).length === 0) return
+    if (!this.brokerConfigs.apply(level, configs).some(affectsTopics)) return
     for (const topic of this.byName.values()) this.emit({type: 'configs', topic})
   }
 

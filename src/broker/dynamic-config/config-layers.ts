@@ -5,7 +5,17 @@
 // The broker's properties map is the one the log manager reads every topic's defaults from, so the
 // merged view is written into that same map (in place): a dynamic log.retention.ms reaches every log
 // through the path topic config changes already take. The static values are kept aside first.
+import {TOPIC_CONFIGS} from '../topic-configs.js'
+
 export const DEFAULT_ENTITY = '<default>'
+
+/** Broker keys that give topics their defaults (log.retention.ms, message.max.bytes, ...). */
+const TOPIC_DEFAULT_KEYS = new Set(Object.values(TOPIC_CONFIGS).flatMap((d) => d.synonyms.map((s) => s.key)))
+
+/** Whether a change to this broker key can change some topic's effective config. */
+export function affectsTopics(key: string): boolean {
+  return TOPIC_DEFAULT_KEYS.has(key) || key.startsWith('log.')
+}
 
 export type Level = 'default' | 'broker'
 

@@ -36,9 +36,12 @@ describe('dynamic broker configs in the file backend', () => {
     expect(events.map((e) => `${e.type}:${e.topic.name}`)).toEqual(['configs:t'])
     await store.setBrokerConfig('0', new Map([['log.segment.bytes', '8192']]))
     expect(props.get('log.segment.bytes')).toBe('8192')
-    // Same values again: nothing in force changed, nothing announced.
+    // Same values again: nothing in force changed, nothing announced; nor for a key no topic reads.
     await store.setBrokerConfig('0', new Map([['log.segment.bytes', '8192']]))
+    await store.setBrokerConfig('0', new Map([['log.segment.bytes', '8192'], ['num.io.threads', '4']]))
+    expect(props.get('num.io.threads')).toBe('4')
     expect(events).toHaveLength(2)
+    await store.setBrokerConfig('0', new Map([['log.segment.bytes', '8192']]))
     expect(JSON.parse(readFileSync(file, 'utf8')).brokers).toEqual({'<default>': {'log.retention.ms': '5000', 'log.segment.bytes': '4096'}, '0': {'log.segment.bytes': '8192'}})
     // Removing the per-broker value falls back to the default level, then to the static value.
     await store.setBrokerConfig('0', new Map())

@@ -52,7 +52,13 @@ function configSynonyms(layers: ConfigLayers, names: string[], sensitive: boolea
   return out
 }
 
-/** Every topic config of a topic with these overrides: value, source and synonyms. */
+/**
+ * Every topic config of a topic with these overrides: value, source and synonyms. The value is the
+ * one the log uses (override, else the first broker synonym set at any level in synonym order, else
+ * the default). The synonyms are Kafka's: level by level, then cut before the first broker key's
+ * own name, so that retention.ms on a broker with only log.retention.hours set lists none and
+ * reports DEFAULT_CONFIG, exactly as Kafka's ZkAdminManager answers.
+ */
 export function topicEntries(layers: ConfigLayers, overrides: Map<string, string>, includeSynonyms: boolean): Entry[] {
   return Object.entries(TOPIC_CONFIGS).map(([name, def]) => {
     const keys = def.synonyms.map((s) => s.key)
@@ -66,18 +72,25 @@ export function topicEntries(layers: ConfigLayers, overrides: Map<string, string
         return v
       }
     }
-    let synonyms = keys.length > 0 ? configSynonyms(layers, keys, false, convert) : []
-    // Kafka's default for the broker key (log.retention.hours=168) may be absent from BROKER_KEYS:
-    // the topic's own default stands in, under the first broker key's name.
-    if (!synonyms.some((s) => s.source === ConfigSource.DEFAULT_CONFIG)) synonyms.push({name: keys[0] ?? name, value: def.default, source: ConfigSource.DEFAULT_CONFIG})
-    if (overrides.has(name)) synonyms = [{name, value: overrides.get(name)!, source: ConfigSource.TOPIC_CONFIG}, ...synonyms]
-    const first = synonyms[0]!
+    let synonyms: Synonym[] = []
+    if (keys.length > 0) {
+      synonyms = configSynonyms(layers, keys, false, convert)
+      const own = synonyms.findIndex((s) => s.name === keys[0])
+      synonyms = own < 0 ? [] : synonyms.slice(own)
+      // A broker key ktool has no default for: the topic's default stands in (Kafka lists its own).
+      if (!(keys[0]! in BROKER_KEYS) && !synonyms.some((s) => s.source === ConfigSource.DEFAULT_CONFIG)) synonyms.push({name: keys[0]!, value: def.default, source: ConfigSource.DEFAULT_CONFIG})
+    }
+    const override = overrides.get(name)
+    if (override !== undefined) synonyms = [{name, value: override, source: ConfigSource.TOPIC_CONFIG}, ...synonyms]
+    const brokerKey = keys.find((k) => layers.current(k) !== undefined)
+    const value = override ?? (brokerKey ? convert(brokerKey, layers.current(brokerKey)!.trim()) : def.default)
+    const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG
     return {
       name,
-      value: first.value,
+      value,
       readOnly: false,
-      isDefault: first.source === ConfigSource.DEFAULT_CONFIG,
-      configSource: first.source,
+      isDefault: source === ConfigSource.DEFAULT_CONFIG,
+      configSource: source,
       isSensitive: false,
       synonyms: includeSynonyms ? synonyms : [],
       configType: CONFIG_TYPE_CODE[def.type],

@@ -99,6 +99,11 @@ describe('dynamic broker configs', () => {
       'log.retention.hours=360000000:4',
       'log.retention.hours=604800000:5',
     ])
+    // Kafka cuts the synonyms before the first broker key's own name: log.roll.hours (its default)
+    // is not listed under segment.ms while log.roll.ms is set nowhere.
+    const more = Object.fromEntries((await describeOne(TOPIC, 'plain', ['segment.ms', 'segment.bytes'])).map((e) => [e.configName, e]))
+    expect(more['segment.ms']).toMatchObject({configValue: '604800000', configSource: 5, configSynonyms: []})
+    expect(more['segment.bytes']!.configSynonyms.map((s: {configName: string; configValue: string; configSource: number}) => `${s.configName}=${s.configValue}:${s.configSource}`)).toEqual(['log.segment.bytes=1024:4', 'log.segment.bytes=1073741824:5'])
     const over = (await describeOne(TOPIC, 'overridden', ['retention.ms']))[0]!
     expect(over).toMatchObject({configValue: '60000', configSource: 1})
     expect(over.configSynonyms[1]).toMatchObject({configName: 'log.retention.ms', configSource: 2})

@@ -9,7 +9,7 @@ import type {Loose} from '../../protocol/kafka/generated/runtime.js'
 import {defineHandler} from './context.js'
 import {runtime} from '../runtime.js'
 import {TopicError} from '../cluster/topic-admin.js'
-import {resolveTopicConfigs} from '../topic-configs.js'
+import {topicEntries} from '../dynamic-config/describe-entries.js'
 
 const INVALID_REQUEST = 42
 const UNKNOWN_SERVER_ERROR = -1
@@ -44,7 +44,7 @@ export default defineHandler<CreateTopicsRequest, Loose<CreateTopicsResponse>>({
           errorMessage: null,
           numPartitions: topic.partitions.length,
           replicationFactor: topic.partitions[0]?.replicas.length ?? -1,
-          configs: resolveTopicConfigs(rt.config, topic.configs).map((c) => ({name: c.name, value: c.value, readOnly: false, configSource: c.source, isSensitive: false})),
+          configs: topicEntries(rt.metadata.brokerConfigs, topic.configs, false).map((c) => ({name: c.name, value: c.value, readOnly: false, configSource: c.configSource, isSensitive: false})),
         })
       } catch (error) {
         const code = error instanceof TopicError ? error.errorCode : UNKNOWN_SERVER_ERROR

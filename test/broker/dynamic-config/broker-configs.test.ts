@@ -110,6 +110,9 @@ describe('dynamic broker configs', () => {
     // The logs see the value in force.
     expect(b.broker.context!.logs.configFor('plain').retentionMs).toBe(7200000)
     expect(b.broker.context!.logs.configFor('overridden').retentionMs).toBe(60000)
+    // CreateTopics v5+ reports the new topic's configs with the same sources as DescribeConfigs.
+    const created = (await wire.request(19, 5, {topics: [{name: 'created', numPartitions: 1, replicationFactor: 1, assignments: [], configs: []}], timeoutMs: 5000, validateOnly: true})).body.topics[0]
+    expect(created.configs.find((c: {name: string}) => c.name === 'retention.ms')).toMatchObject({value: '7200000', configSource: 2})
   })
 
   it('refuses what Kafka refuses, with Kafka\'s messages', async () => {

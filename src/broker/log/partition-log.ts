@@ -335,7 +335,12 @@ export class PartitionLog {
       const overlap = way !== null && way.overlap
       if (large && !overlap) verifyCrcs(records, entries, this.name)
       const turn = this.begin(records, entries, opts)
-      if ('result' in turn) return turn.result
+      if ('result' in turn) {
+        // A duplicate or out-of-sequence answer is only given to a set whose CRCs hold: a corrupt
+        // one gets CORRUPT_MESSAGE first, as on the serial way.
+        if (overlap) verifyCrcs(records, entries, this.name)
+        return turn.result
+      }
       if (!overlap) {
         this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
         if (way) noteCost(way, records.length, performance.now() - t0)

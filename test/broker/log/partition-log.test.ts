@@ -102,6 +102,11 @@ describe('PartitionLog append and read', () => {
     expect(log.size).toBe(size)
     expect(fs.statSync(path.join(log.dir, '00000000000000000000.log')).size).toBe(size)
     expect((await log.append(batch(1))).baseOffset).toBe(302n)
+    // A corrupt set that the producer-state precheck would answer (a duplicate, say) still gets
+    // CORRUPT_MESSAGE, whichever way its CRCs are checked.
+    const duplicate = {baseOffset: 0n, logAppendTime: -1n, logStartOffset: 0n} as unknown as Awaited<ReturnType<typeof log.append>>
+    await expect(log.append(bad, {precheck: () => duplicate})).rejects.toMatchObject({errorCode: LogErrorCode.CORRUPT_MESSAGE})
+    expect(await log.append(big(), {precheck: () => duplicate})).toBe(duplicate)
     const again = (await h.crash()).getLog('t', 0)!
     expect(again.logEndOffset).toBe(303n)
   })

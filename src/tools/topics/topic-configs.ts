@@ -1,6 +1,7 @@
 // Client-side checks of `--config k=v` as kafka-topics runs them before contacting the cluster
 // (TopicCommand.parseTopicConfigsToBeAdded + LogConfig.validate), with ConfigDef's error texts.
-// The table holds Kafka 3.7's topic-level configs: type and validator only, no documentation.
+// The table holds Kafka 3.7's topic-level configs plus 3.8's compression levels: type and
+// validator only, no documentation.
 type Check =
   | {type: 'int' | 'long'; min?: number; max?: number}
   | {type: 'double'; min?: number; max?: number}
@@ -15,6 +16,10 @@ const bool: Check = {type: 'boolean'}
 export const TOPIC_CONFIGS: Record<string, Check> = {
   'cleanup.policy': {type: 'list', oneOf: ['compact', 'delete']},
   'compression.type': {type: 'string', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer']},
+  // Kafka 3.8's codec levels (KIP-390); the broker checks gzip's exact set (-1 or 1..9)
+  'compression.gzip.level': {type: 'int', min: -1, max: 9},
+  'compression.lz4.level': {type: 'int', min: 1, max: 17},
+  'compression.zstd.level': {type: 'int', min: -131072, max: 22},
   'delete.retention.ms': long(0),
   'file.delete.delay.ms': long(0),
   'flush.messages': long(1),
@@ -57,6 +62,7 @@ function checkValue(name: string, raw: string, check: Check): string | null {
       const ok = /^[+-]?\d+$/.test(v) && (check.type === 'long' || Math.abs(Number(v)) <= INT_MAX)
       if (!ok) return bad(`Not a number of type ${check.type.toUpperCase()}`)
       if (check.min !== undefined && Number(v) < check.min) return bad(`Value must be at least ${check.min}`)
+      if (check.max !== undefined && Number(v) > check.max) return bad(`Value must be no more than ${check.max}`)
       return null
     }
     case 'double': {

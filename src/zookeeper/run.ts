@@ -50,28 +50,32 @@ async function debugMemory(logger: Logger, everyMs: number): Promise<void> {
 }
 
 /**
- * Keeps the V8 heap close to what the server holds. Measured with bench/zookeeper.mjs and 16 s
- * runs of 32 kazoo sessions (bench/zk-load.py), server CPU per 1000 requests unchanged within
- * noise:
- * - the young generation stays at its start-up size (1 MB semi-spaces) instead of doubling up to
- *   16 MB per semi-space under load (--semi-space-growth-factor=1): a request's garbage lives for
- *   the few ms of an fsync, so a small nursery collects it as well; saves 12-16 MB of RSS;
- * - the old generation grows by 20% of what survived the last full collection before the next
- *   one (--heap-growing-percent=20, V8's default heuristics allow 1.1-4x): the tree and sessions
- *   are the only long-lived data, and requests promoted while waiting for an fsync are garbage;
- *   peak RSS under a sustained load 66-67 MB instead of 74-76.
- * --max-semi-space-size would do the first but is only read when the isolate is created; these
- * two are read at each collection, so setting them here, before the server starts, holds. After
- * a load, V8's memory reducer (about 8 s after the load stops) shrinks both spaces further.
+ * Keeps the V8 heap close to what the server holds: the young generation may grow to 4 MB
+ * (V8 doubles it up to 32 MB under load) and then stops growing. A request's garbage lives for
+ * the few ms of an fsync, so a small nursery collects it as well; a 1 MB one (growth off from the
+ * start) promoted requests waiting for their fsync and cost about a quarter more CPU per request
+ * at 32 sessions. Measured with bench/zookeeper.mjs (2026-11-22): RSS after the 32-session load
+ * 66 MB with the cap, 91 MB without; server CPU per request 16.4k ops/CPU-s with the cap, 17.8k
+ * without, 13.8-14.7k with a 1 MB nursery and the old generation held to 20% growth (an earlier
+ * choice). --semi-space-growth-factor is read at each collection, so
+ * setting it once the nursery reaches the cap holds (checked after each collection: it can
+ * overshoot by one doubling); --max-semi-space-size is only read when the isolate is created.
  * A heap flag given by the user (NODE_OPTIONS or the command line) wins.
  */
 async function limitHeapGrowth(): Promise<void> {
   const given = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`
   if (/semi[-_]space|heap[-_]growing/.test(given)) return
   const v8 = await import('node:v8')
-  v8.setFlagsFromString('--semi-space-growth-factor=1')
-  v8.setFlagsFromString('--heap-growing-percent=20')
+  const {PerformanceObserver} = await import('node:perf_hooks')
+  const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0
+  const observer = new PerformanceObserver(() => {
+    if (newSpace() < NURSERY_CAP_BYTES) return
+    v8.setFlagsFromString('--semi-space-growth-factor=1')
+    observer.disconnect()
+  })
+  observer.observe({entryTypes: ['gc']})
 }
+const NURSERY_CAP_BYTES = 4 * 1024 * 1024
 
 export async function runZooKeeperStart(opts: RunOptions): Promise<number> {
   await limitHeapGrowth()

@@ -48,3 +48,8 @@ export function requirePeers(...names: (keyof typeof probes)[]): boolean {
   }
   return false
 }
+
+/** True when /usr/bin/python3 can import the module (an optional codec of a Python client). */
+export function pythonHas(module: string): boolean {
+  return has(() => execFileSync(PYTHON, ['-c', `import ${module}`], {stdio: 'ignore'}))
+}

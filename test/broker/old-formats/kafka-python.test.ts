@@ -5,13 +5,13 @@
 // Produce with each codec and consume back exactly through a consumer group that commits; records
 // written by kafkajs (v2 batches, headers) read by the old consumer, and the other way round.
 // snappy and lz4 need python3-snappy, python3-lz4 (and python3-xxhash for magic 0 lz4).
-import {execFile, execFileSync} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import kafkajs from 'kafkajs'
 import {registerKafkajsCodecs} from '../../../src/protocol/kafka/records/kafkajs-codecs.js'
 import {startBroker, type StartedBroker} from '../../helpers/broker.js'
-import {PYTHON, requirePeers} from '../../helpers/peers.js'
+import {PYTHON, pythonHas, requirePeers} from '../../helpers/peers.js'
 
 const {Kafka, logLevel, CompressionTypes} = kafkajs
 registerKafkajsCodecs()
@@ -38,15 +38,6 @@ function run(args: string[], debug = false): Promise<Out & {requests: string[]}>
 const VERSIONS: Record<string, string[]> = {
   '0.9': ['FetchRequest_v1', 'GroupCoordinatorRequest_v0', 'JoinGroupRequest_v0', 'LeaveGroupRequest_v0', 'MetadataRequest_v0', 'OffsetCommitRequest_v2', 'OffsetFetchRequest_v1', 'OffsetRequest_v0', 'ProduceRequest_v1', 'SyncGroupRequest_v0'],
   '0.10.1': ['FetchRequest_v3', 'GroupCoordinatorRequest_v0', 'JoinGroupRequest_v1', 'LeaveGroupRequest_v0', 'MetadataRequest_v1', 'OffsetCommitRequest_v2', 'OffsetFetchRequest_v1', 'OffsetRequest_v1', 'ProduceRequest_v2', 'SyncGroupRequest_v0'],
-}
-
-function pythonHas(mod: string): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', `import ${mod}`], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** What old_client.py sends for index i. */

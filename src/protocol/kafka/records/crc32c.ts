@@ -17,10 +17,15 @@ function loadNative(): NativeCrc | null {
   }
 }
 
-const native = loadNative()
+// Loaded on the first checksum of a batch-sized input (a broker answering its first Metadata
+// needs none).
+let native: NativeCrc | null | undefined
 
-/** True when the native implementation is in use. */
-export const crc32cNative = native !== null
+/** True when the native implementation is in use (loading it if not loaded yet). */
+export function crc32cNative(): boolean {
+  if (native === undefined) native = loadNative()
+  return native !== null
+}
 
 const T = new Int32Array(8 * 256)
 for (let n = 0; n < 256; n++) {
@@ -71,6 +76,6 @@ const NATIVE_MIN = 128
 /** CRC-32C of buf[start, end) as an unsigned 32-bit number. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   if (start < 0 || end > buf.length || start > end) throw new RangeError(`crc32c range [${start}, ${end}) outside 0..${buf.length}`)
-  if (native === null || end - start < NATIVE_MIN) return crc32cJs(buf, start, end)
-  return native(start === 0 && end === buf.length ? buf : buf.subarray(start, end)) >>> 0
+  if (end - start < NATIVE_MIN || !crc32cNative()) return crc32cJs(buf, start, end)
+  return native!(start === 0 && end === buf.length ? buf : buf.subarray(start, end)) >>> 0
 }

@@ -1,7 +1,6 @@
 // Topic-level configs (what `topics --config` and AlterConfigs set, what DescribeConfigs shows),
 // each with the broker key(s) whose value is its default, as in Kafka's LogConfig. The first synonym
 // that is set in server.properties wins; otherwise Kafka's default applies.
-import type {BrokerConfig} from './config.js'
 
 export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST' | 'CLASS' | 'PASSWORD'
 
@@ -65,45 +64,6 @@ export const TOPIC_CONFIGS: Record<string, TopicConfigDef> = {
   'segment.jitter.ms': {type: 'LONG', default: '0', synonyms: [same('log.roll.jitter.ms'), times('log.roll.jitter.hours', 3_600_000)]},
   'segment.ms': {type: 'LONG', default: '604800000', synonyms: [same('log.roll.ms'), times('log.roll.hours', 3_600_000)]},
   'unclean.leader.election.enable': {type: 'BOOLEAN', default: 'false', synonyms: [same('unclean.leader.election.enable')]},
-}
-
-export interface ResolvedConfig {
-  name: string
-  value: string | null
-  source: number
-  type: ConfigType
-  synonyms: {name: string; value: string | null; source: number}[]
-}
-
-/** The effective value of every topic config for a topic with the given overrides. */
-export function resolveTopicConfigs(broker: BrokerConfig, overrides: Map<string, string>): ResolvedConfig[] {
-  const out: ResolvedConfig[] = []
-  for (const [name, def] of Object.entries(TOPIC_CONFIGS)) {
-    const synonyms: ResolvedConfig['synonyms'] = []
-    if (overrides.has(name)) synonyms.push({name, value: overrides.get(name)!, source: ConfigSource.TOPIC_CONFIG})
-    for (const s of def.synonyms) {
-      const v = broker.props.get(s.key)
-      if (v !== undefined) synonyms.push({name: s.key, value: s.toTopic ? safe(() => s.toTopic!(v.trim()), v) : v.trim(), source: ConfigSource.STATIC_BROKER_CONFIG})
-    }
-    const defaultSynonym = def.synonyms[0]?.key ?? name
-    synonyms.push({name: defaultSynonym, value: def.default, source: ConfigSource.DEFAULT_CONFIG})
-    const effective = synonyms[0]!
-    out.push({name, value: effective.value, source: effective.source, type: def.type, synonyms})
-  }
-  return out
-}
-
-/** The effective topic config map (override > broker > default), for the log. */
-export function effectiveTopicConfig(broker: BrokerConfig, overrides: Map<string, string>): Map<string, string> {
-  return new Map(resolveTopicConfigs(broker, overrides).map((c) => [c.name, c.value ?? '']))
-}
-
-function safe(fn: () => string, fallback: string): string {
-  try {
-    return fn()
-  } catch {
-    return fallback
-  }
 }
 
 /** Checks a topic config value; returns an error message (Kafka's wording) or null. */

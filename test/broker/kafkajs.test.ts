@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import kafkajs from 'kafkajs'
 import {registerKafkajsCodecs} from '../../src/protocol/kafka/records/kafkajs-codecs.js'
 import {startBroker, type StartedBroker} from '../helpers/broker.js'
+import {waitFor} from '../helpers/wait.js'
 
 const {Kafka, logLevel, CompressionTypes, ConfigResourceTypes} = kafkajs
 
@@ -95,6 +96,20 @@ describe('kafkajs against the broker', () => {
 
     await admin.deleteTopics({topics: ['adm']})
     expect(await admin.listTopics()).not.toContain('adm')
+    await admin.disconnect()
+  })
+
+  it('refuses acks=all below min.insync.replicas, and follows the topic config when it changes', async () => {
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({topics: [{topic: 'isr2', configEntries: [{name: 'min.insync.replicas', value: '2'}]}]})
+    const producer = kafka.producer({retry: {retries: 0}})
+    await producer.connect()
+    await expect(producer.send({topic: 'isr2', acks: -1, messages: [{value: 'x'}]})).rejects.toMatchObject({cause: {type: 'NOT_ENOUGH_REPLICAS'}})
+    expect((await producer.send({topic: 'isr2', acks: 1, messages: [{value: 'y'}]}))[0]!.errorCode).toBe(0)
+    await admin.alterConfigs({validateOnly: false, resources: [{type: ConfigResourceTypes.TOPIC, name: 'isr2', configEntries: [{name: 'min.insync.replicas', value: '1'}]}]})
+    await waitFor(() => producer.send({topic: 'isr2', acks: -1, messages: [{value: 'z'}]}).then(() => true, () => false), 5000, 'acks=all accepted at min.insync.replicas=1')
+    await producer.disconnect()
     await admin.disconnect()
   })
 

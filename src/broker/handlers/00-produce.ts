@@ -22,7 +22,6 @@ import {defineHandler, NO_RESPONSE} from './context.js'
 import {runtime, type BrokerRuntime} from '../runtime.js'
 import {accessPartition} from '../partition-access.js'
 import {LogError, type AppendResult, type PartitionLog} from '../log/index.js'
-import {effectiveTopicConfig} from '../topic-configs.js'
 import type {PartitionProducerState} from '../producer-state.js'
 
 const CORRUPT_MESSAGE = 2
@@ -118,7 +117,7 @@ export default defineHandler<ProduceRequest, Loose<ProduceResponse> | typeof NO_
           continue
         }
         if (acks === -1) {
-          const minIsr = Number(topic.configs.get('min.insync.replicas') ?? effectiveTopicConfig(rt.config, topic.configs).get('min.insync.replicas') ?? 1)
+          const minIsr = access.log.config.minInsyncReplicas
           const isr = topic.partitions[index]!.isr.length
           if (isr < minIsr) {
             results.push(Promise.resolve(failed(index, NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${topic.partitions[index]!.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${t.name}-${index}`)))

@@ -26,7 +26,6 @@ import {accessPartition} from '../partition-access.js'
 import {LogError, type PartitionLog} from '../log/index.js'
 import {encodeFetchResponse, type FetchPartitionOut, type FetchTopicOut} from '../fetch-response.js'
 import {downConvertRecordSet, UnsupportedDownConversionError} from '../../protocol/kafka/records/convert-down.js'
-import {effectiveTopicConfig} from '../topic-configs.js'
 
 const UNKNOWN_SERVER_ERROR = -1
 const UNSUPPORTED_VERSION = 35
@@ -43,7 +42,6 @@ interface Target {
   partitionMaxBytes: number
   currentLeaderEpoch: number
   /** v0-3: false when the topic has message.downconversion.enable=false. */
-  downConversion: boolean
 }
 
 function targets(rt: BrokerRuntime, request: FetchRequest, version: number): {topic: string; topicId: string; known: boolean; parts: Target[]}[] {
@@ -58,16 +56,11 @@ function targets(rt: BrokerRuntime, request: FetchRequest, version: number): {to
     } else {
       topicId = rt.metadata.topic(name)?.topicId ?? ZERO_UUID
     }
-    let downConversion = true
-    if (version < 4) {
-      const info = rt.metadata.topic(name)
-      if (info) downConversion = (info.configs.get('message.downconversion.enable') ?? effectiveTopicConfig(rt.config, info.configs).get('message.downconversion.enable') ?? 'true') !== 'false'
-    }
     return {
       topic: name,
       topicId,
       known,
-      parts: t.partitions.map((p) => ({topic: name, topicId, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1, downConversion})),
+      parts: t.partitions.map((p) => ({topic: name, topicId, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1})),
     }
   })
 }
@@ -94,7 +87,7 @@ function readAll(rt: BrokerRuntime, topics: ReturnType<typeof targets>, maxBytes
       const access = accessPartition(rt, p.topic, p.partition, p.currentLeaderEpoch)
       if (!access.log) return empty(access.errorCode)
       const log = access.log
-      if (!p.downConversion) return empty(UNSUPPORTED_VERSION)
+      if (toMagic < 2 && !log.config.messageDownconversionEnable) return empty(UNSUPPORTED_VERSION)
       logs.push(log)
       try {
         const limit = Math.min(p.partitionMaxBytes, remaining)

@@ -44,6 +44,10 @@ export interface LogConfig {
   compressionLz4Level: number
   /** Passed to @mongodb-js/zstd, whose 1.2.2 build compresses at its default level whatever it is given. */
   compressionZstdLevel: number
+  /** acks=all appends need at least this many in-sync replicas. */
+  minInsyncReplicas: number
+  /** message.downconversion.enable: Fetch v0-3 may read this topic (converted to magic 0/1). */
+  messageDownconversionEnable: boolean
 }
 
 export const COMPRESSION_TYPE_NAMES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const
@@ -85,7 +89,7 @@ export const TOPIC_CONFIG_DEFS: TopicConfigDef[] = [
   d('index.interval.bytes', 'int', '4096', 'indexIntervalBytes', ['log.index.interval.bytes'], 0),
   d('max.compaction.lag.ms', 'long', LONG_MAX, 'maxCompactionLagMs', ['log.cleaner.max.compaction.lag.ms'], 1),
   d('max.message.bytes', 'int', '1048588', 'maxMessageBytes', ['message.max.bytes'], 0),
-  d('message.downconversion.enable', 'string', 'true', undefined, ['log.message.downconversion.enable']),
+  d('message.downconversion.enable', 'string', 'true', 'messageDownconversionEnable', ['log.message.downconversion.enable']),
   d('message.format.version', 'string', '3.0-IV1', undefined, ['log.message.format.version']),
   d('message.timestamp.after.max.ms', 'long', LONG_MAX, 'messageTimestampAfterMaxMs', ['log.message.timestamp.after.max.ms'], 0),
   d('message.timestamp.before.max.ms', 'long', LONG_MAX, 'messageTimestampBeforeMaxMs', ['log.message.timestamp.before.max.ms'], 0),
@@ -93,7 +97,7 @@ export const TOPIC_CONFIG_DEFS: TopicConfigDef[] = [
   d('message.timestamp.type', 'timestampType', 'CreateTime', 'messageTimestampType', ['log.message.timestamp.type']),
   d('min.cleanable.dirty.ratio', 'double', '0.5', 'minCleanableDirtyRatio', ['log.cleaner.min.cleanable.ratio'], 0),
   d('min.compaction.lag.ms', 'long', '0', 'minCompactionLagMs', ['log.cleaner.min.compaction.lag.ms'], 0),
-  d('min.insync.replicas', 'int', '1', undefined, ['min.insync.replicas'], 1),
+  d('min.insync.replicas', 'int', '1', 'minInsyncReplicas', ['min.insync.replicas'], 1),
   d('preallocate', 'string', 'false', undefined, ['log.preallocate']),
   d('retention.bytes', 'long', '-1', 'retentionBytes', ['log.retention.bytes']),
   d('retention.ms', 'long', '604800000', 'retentionMs', ['log.retention.ms', ['log.retention.minutes', 60_000], ['log.retention.hours', 3_600_000]], -1),
@@ -212,6 +216,7 @@ export function resolveLogConfig(broker: ReadonlyMap<string, string> = new Map()
       out[def.field] = value
     }
   }
+  out.messageDownconversionEnable = (String(out.messageDownconversionEnable).trim().toLowerCase() !== 'false') as unknown as number
   // Kafka 3.6+: before/after left at Long.MAX_VALUE fall back to difference.max.ms.
   const never = Number.MAX_SAFE_INTEGER
   if (out.messageTimestampBeforeMaxMs === never) out.messageTimestampBeforeMaxMs = out.messageTimestampDifferenceMaxMs!

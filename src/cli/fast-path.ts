@@ -1,7 +1,7 @@
 // Answers `ktool --version`, `ktool --help` and `ktool <command> --help` on a pipe without loading
 // @oclif/core (about 150 ms), from the texts oclif itself rendered at build time
 // (scripts/gen-help-cache.mjs). Returns null when oclif must handle the invocation.
-import {readFileSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 
 interface HelpCache {
   version: string
@@ -55,4 +55,29 @@ export function serverLaunch(args: readonly string[]): ServerLaunch | null {
   }
   if (kind === 'broker' && positional.length > 1) return null
   return {kind, positional, overrides}
+}
+
+const ENTRIES = {
+  broker: {plain: '../broker/run-server.js', bundled: '../bundle/run-server.js'},
+  zookeeper: {plain: '../zookeeper/run.js', bundled: '../bundle/zookeeper-run.js'},
+} as const
+
+/**
+ * The module a server launch imports: the build's bundle of the servers' start-up path
+ * (dist/bundle/, made by scripts/bundle-servers.mjs: a few files to load instead of ~70 modules)
+ * when it is at least as new as the tsc output it was made from, else the plain dist/ module.
+ * tsc rewrites every output file, so a `tsc` run after the last bundle (the edit-compile loop)
+ * makes the plain files win: a stale bundle never runs. KTOOL_NO_BUNDLE=1 always takes the plain
+ * files. `from` is this module's own URL (a parameter so that tests can point it elsewhere).
+ */
+export function serverEntry(kind: 'broker' | 'zookeeper', from: string = import.meta.url): string {
+  const plain = new URL(ENTRIES[kind].plain, from)
+  if (process.env.KTOOL_NO_BUNDLE === '1') return plain.href
+  const bundled = new URL(ENTRIES[kind].bundled, from)
+  try {
+    if (statSync(bundled).mtimeMs >= statSync(plain).mtimeMs) return bundled.href
+  } catch {
+    // no bundle (a build without it, or tsc alone): the plain files
+  }
+  return plain.href
 }

@@ -135,6 +135,14 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
+  // Whitespace and syntax minified (identifiers kept, so stack traces keep their function names):
+  // less source for V8 to scan before the first Metadata, measured 5-15 ms of the broker's CPU.
+  // Positions in a stack trace map back to dist/ with NODE_OPTIONS=--enable-source-maps (the
+  // linked .map files), or run from dist/ with KTOOL_NO_BUNDLE=1.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
   metafile: true,
@@ -183,5 +191,5 @@ for (const name of readdirSync(outdir)) {
   const file = join(outdir, name)
   if (!written.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) unlinkSync(file)
 }
-const size = outputs.reduce((n, [, info]) => n + info.bytes, 0)
-process.stderr.write(`bundle-servers: ${seen.size} modules into ${outputs.length} files in dist/bundle (${(size / 1024).toFixed(0)} KB, ${changed} written, ${Date.now() - started} ms)\n`)
+const size = outputs.filter(([out]) => out.endsWith('.js')).reduce((n, [, info]) => n + info.bytes, 0)
+process.stderr.write(`bundle-servers: ${seen.size} modules into ${outputs.filter(([out]) => out.endsWith('.js')).length} files in dist/bundle (${(size / 1024).toFixed(0)} KB, ${changed} written, ${Date.now() - started} ms)\n`)

@@ -18,15 +18,9 @@ import * as path from 'node:path'
 
 const dist = new URL('../dist/', import.meta.url)
 const {LogManager} = await import(new URL('broker/log/index.js', dist).href)
-const {appendTuning} = await import(new URL('broker/log/partition-log.js', dist).href)
-const OVERLAP_DEFAULT = appendTuning.overlapMinBytes
-const DEFAULT_MODE = appendTuning.mode
-// Each 1 MiB append run is measured in the three appendTuning modes: overlap (the default: CRC
-// beside the write on the thread pool), adaptive (times both, takes the faster), serial (CRC, then
-// the write).
 const {encodeRecordBatchSync} = await import(new URL('protocol/kafka/records/record-batch.js', dist).href)
 const {Logger} = await import(new URL('common/logger.js', dist).href)
-const {crc32c} = await import(new URL('protocol/kafka/records/crc32c.js', dist).href)
+const {crc32c, crc32cImplementation} = await import(new URL('protocol/kafka/records/crc32c.js', dist).href)
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(name)
@@ -116,35 +110,6 @@ async function logRead(log) {
   return {ms: performance.now() - t0, bytes}
 }
 
-/**
- * CRC-32C MB/s on this thread while a worker thread runs the raw write loop: what the overlapped
- * append gets. On the project's VM the CRC runs at about half speed beside a writer (memory
- * traffic of the page-cache copy), but at full speed beside a worker that only computes.
- */
-async function crcBesideWriter(batch, total) {
-  const {Worker} = await import('node:worker_threads')
-  const file = path.join(root, 'crc-writer.bin')
-  const stop = new Int32Array(new SharedArrayBuffer(4))
-  const w = new Worker(
-    `const {workerData: {stop, file, size}} = require('node:worker_threads'); const fs = require('node:fs')
-     const b = Buffer.alloc(size, 3); const fd = fs.openSync(file, 'w'); let p = 0
-     while (Atomics.load(stop, 0) === 0) { fs.writeSync(fd, b, 0, b.length, p); p += b.length; if (p > (256 << 20)) { fs.ftruncateSync(fd, 0); p = 0 } }
-     fs.closeSync(fd)`,
-    {eval: true, workerData: {stop, file, size: batch.length}},
-  )
-  await new Promise((resolve) => setTimeout(resolve, 50))
-  const runs = []
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now()
-    for (let done = 0; done < total; done += batch.length) crc32c(batch, 21, batch.length)
-    runs.push({ms: performance.now() - t0, bytes: total})
-  }
-  Atomics.store(stop, 0, 1)
-  await new Promise((resolve) => w.on('exit', resolve))
-  fs.rmSync(file, {force: true})
-  return best('crc beside a writer', runs).mbps
-}
-
 const results = []
 const best = (label, runs) => {
   const b = runs.reduce((a, r) => (mbps(r.bytes, r.ms) > mbps(a.bytes, a.ms) ? r : a))
@@ -158,22 +123,15 @@ for (const [name, recordSize, count] of [['1 MiB batches of 1 KiB records', 1024
   const total = (name.startsWith('16') ? Math.max(16, MIB / 4) : MIB) * 1024 * 1024
   const raw = []
   const log = []
-  const serial = []
-  const adaptive = []
-  const large = batch.length >= OVERLAP_DEFAULT
   for (let r = 0; r < ROUNDS; r++) {
     const d1 = fs.mkdtempSync(path.join(root, 'raw-'))
     raw.push(rawWrite(d1, batch, total))
     fs.rmSync(d1, {recursive: true, force: true})
-    for (const [runs, mode] of large ? [[log, DEFAULT_MODE], [adaptive, 'adaptive'], [serial, 'serial']] : [[log, DEFAULT_MODE]]) {
-      appendTuning.mode = mode
-      const d2 = fs.mkdtempSync(path.join(root, 'log-'))
-      const res = await logAppend(d2, batch, total)
-      await res.m.shutdown()
-      runs.push(res)
-      fs.rmSync(d2, {recursive: true, force: true})
-    }
-    appendTuning.mode = DEFAULT_MODE
+    const d2 = fs.mkdtempSync(path.join(root, 'log-'))
+    const res = await logAppend(d2, batch, total)
+    await res.m.shutdown()
+    log.push(res)
+    fs.rmSync(d2, {recursive: true, force: true})
   }
   const a = best(`raw writeSync, ${batch.length}-byte chunks`, raw)
   const b = best(`PartitionLog.append, ${name} (${batch.length} B)`, log)
@@ -183,7 +141,7 @@ for (const [name, recordSize, count] of [['1 MiB batches of 1 KiB records', 1024
   const ratios = raw.map((r, i) => mbps(log[i].bytes, log[i].ms) / mbps(r.bytes, r.ms)).sort((x, y) => x - y)
   const median = ratios[Math.floor(ratios.length / 2)]
   let line = `append ${name}: log ${b.mbps.toFixed(0)} MB/s, raw ${a.mbps.toFixed(0)} MB/s, ratio ${(b.mbps / a.mbps * 100).toFixed(0)}% (per-round median ${(median * 100).toFixed(0)}%)`
-  // The CRC-32C check Kafka makes of every appended batch, alone: it bounds a serial append.
+  // The CRC-32C check Kafka makes of every appended batch, alone: with the write it bounds an append.
   const crcRuns = []
   for (let r = 0; r < ROUNDS; r++) {
     const t0 = performance.now()
@@ -191,13 +149,7 @@ for (const [name, recordSize, count] of [['1 MiB batches of 1 KiB records', 1024
     crcRuns.push({ms: performance.now() - t0, bytes: total})
   }
   const crc = best('crc', crcRuns).mbps
-  line += `; crc32c alone ${crc.toFixed(0)} MB/s, so CRC then raw write would be ${(1 / (1 / a.mbps + 1 / crc) / a.mbps * 100).toFixed(0)}%`
-  if (large) line += `, crc32c while another thread writes ${(await crcBesideWriter(batch, total)).toFixed(0)} MB/s`
-  if (large) {
-    const c = best('serial', serial)
-    const o = best('adaptive', adaptive)
-    line += ` (mode ${DEFAULT_MODE}: CRC checked beside the write; mode adaptive: ${o.mbps.toFixed(0)} MB/s, ${(o.mbps / a.mbps * 100).toFixed(0)}%; mode serial, CRC then write: ${c.mbps.toFixed(0)} MB/s, ${(c.mbps / a.mbps * 100).toFixed(0)}%)`
-  }
+  line += `; crc32c (${crc32cImplementation()}) alone ${crc.toFixed(0)} MB/s, so CRC then raw write would be ${(1 / (1 / a.mbps + 1 / crc) / a.mbps * 100).toFixed(0)}%`
   console.log(line)
 }
 

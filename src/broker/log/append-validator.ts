@@ -33,10 +33,9 @@ import type {BatchSummary} from './log-segment.js'
 
 export type AppendOrigin = 'client' | 'coordinator' | 'replication'
 
-/** Structural checks that need no state: whole batches, CRCs, sizes, magic, offset ranges. */
 /**
- * With verifyCrc false the CRCs are left to verifyCrcs (the caller overlaps them with the write);
- * every other check still runs here.
+ * Structural checks that need no state: whole batches, CRCs, sizes, magic, offset ranges. With
+ * verifyCrc false (a set ktool has just encoded itself) the CRCs are not recomputed.
  */
 export function checkRecordSet(records: Buffer, config: LogConfig, origin: AppendOrigin, name: string, verifyCrc = true): BatchEntry[] {
   if (records.length > config.segmentBytes) {
@@ -74,15 +73,6 @@ export function checkRecordSet(records: Buffer, config: LogConfig, origin: Appen
   }
   if (entries.length === 0) throw corrupt(name, 'empty record set')
   return entries
-}
-
-/** The CRC half of verifyBatch for entries checkRecordSet already walked; throws CORRUPT_MESSAGE. */
-export function verifyCrcs(records: Buffer, entries: readonly BatchEntry[], name: string): void {
-  for (const e of entries) {
-    const stored = records.readUInt32BE(e.position + CRC)
-    const computed = crc32c(records, e.position + ATTRIBUTES, e.position + e.size)
-    if (stored !== computed) throw corrupt(name, `record batch CRC-32C is ${stored}, computed ${computed}`)
-  }
 }
 
 function corrupt(name: string, why: string): LogError {

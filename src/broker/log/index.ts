@@ -75,10 +75,10 @@
 //   drain(): Promise<void>   resolves when the appends queued so far are done
 //   flush(): void;  close(): void
 //
-// Appends of 256 KiB or more (CreateTime, nothing that reads records: not compacted, no timestamp
-// bounds, no recompression) check their CRCs while the bytes are written on libuv's thread pool
-// (appendTuning in partition-log.ts has the measured alternatives); smaller ones check, then
-// write synchronously. durability.ts switches fsync off for crash-simulation tests only.
+// An append checks every batch (CRC-32C included), then writes the set with one synchronous
+// write; only sets whose records must be looked at (compacted keys, timestamp bounds,
+// recompression) wait for that asynchronously first, in call order. durability.ts switches fsync
+// off for crash-simulation tests only.
 //
 // All times come from the injected Clock (src/common/clock.ts).
 export {LogManager} from './log-manager.js'

@@ -389,27 +389,13 @@ export class LogSegment {
     this.commitAppend(physical, records.length, batches, now)
   }
 
-  /**
-   * Writes records at the end of the segment on libuv's thread pool, so the caller can check CRCs
-   * meanwhile. Nothing is visible until commitAppend(); on failure call discardAfter().
-   */
-  writeAsync(records: Buffer, position: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const step = (done: number): void => {
-        if (done >= records.length) return resolve()
-        fs.write(this.fd, records, done, records.length - done, position + done, (error, n) => (error ? reject(error) : step(done + n)))
-      }
-      step(0)
-    })
-  }
-
-  /** Cuts bytes written past the committed size (a failed or refused append). */
-  discardAfter(position: number): void {
+  /** Cuts bytes written past the committed size (a failed write). */
+  private discardAfter(position: number): void {
     try { fs.ftruncateSync(this.fd, position) } catch { /* the dir is failing; the caller reports it */ }
   }
 
   /** Makes records written at position visible: indexes, timestamps, size. */
-  commitAppend(physical: number, length: number, batches: BatchSummary[], now: number): void {
+  private commitAppend(physical: number, length: number, batches: BatchSummary[], now: number): void {
     for (const b of batches) {
       if (this.firstBatchTimestamp === null && this.size === 0 && b.position === 0) this.firstBatchTimestamp = b.maxTimestamp
       this.noteTimestamp(b.maxTimestamp, b.lastOffset)

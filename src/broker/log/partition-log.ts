@@ -7,7 +7,7 @@ import type {Clock} from '../../common/clock.js'
 import type {Logger} from '../../common/logger.js'
 import {CONTROL_MASK, type BatchEntry, type BatchHeader} from '../../protocol/kafka/records/batch-header.js'
 import {decodeRecordBatch} from '../../protocol/kafka/records/record-batch.js'
-import {checkKeys, checkRecordSet, checkTimestampType, codecsDiffer, checkTimestamps, hasTimestampBounds, needsRecompression, recompress, stampBatches, targetCodec, verifyCrcs, type AppendOrigin} from './append-validator.js'
+import {checkKeys, checkRecordSet, checkTimestampType, codecsDiffer, checkTimestamps, hasTimestampBounds, needsRecompression, recompress, stampBatches, targetCodec, type AppendOrigin} from './append-validator.js'
 import type {LogConfig, TimestampType} from './config.js'
 import {LogDirFailure, LogError, LogErrorCode} from './errors.js'
 import {LeaderEpochCache} from './leader-epoch-cache.js'
@@ -87,62 +87,6 @@ export interface PartitionLogInit {
 
 type Listener = (log: PartitionLog) => void
 
-/**
- * Record sets at least overlapMinBytes large check their CRCs while the write runs on the thread
- * pool (a second core does the copy into the page cache): mode `overlap`, the default. That wins
- * when a second core is free (bench/log: 90-94% of the raw write loop at load 1, against about
- * 50% checking first) and loses some on a loaded machine (51% against 57% at load 5-7), where
- * the thread hop waits for a core. Mode `serial` checks, then writes. Mode `adaptive` times both
- * ways and takes the faster; it is not the default because its short trials of the overlapped
- * way pay for waking the idle pool thread (and vCPU) and so underrate it: 48% at load 1, where
- * steady overlapping reached 94%. Mutable for bench/log.mjs, which measures each mode.
- */
-export const appendTuning: {overlapMinBytes: number; mode: 'adaptive' | 'overlap' | 'serial'} = {overlapMinBytes: 256 * 1024, mode: 'overlap'}
-
-/**
- * Mode adaptive: wall-clock ns per byte of each way over its last 7 timed large appends (the
- * median: one stall of the machine must not rule a way out for long) and the count of large
- * appends; read by bench/log.mjs. The way not preferred is tried in bursts of 4 appends every 64th
- * append (16th while the two are within 25%), the burst's first append untimed.
- */
-export const modeCost = {overlap: [] as number[], serial: [] as number[], appends: 0, overlapped: 0}
-let trial = 0
-
-const median = (xs: number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1]!
-}
-
-/** The way this large append goes, and whether its time is a sample. */
-function chooseWay(): {overlap: boolean; timed: boolean} {
-  if (appendTuning.mode !== 'adaptive') return {overlap: appendTuning.mode === 'overlap', timed: true}
-  modeCost.appends++
-  let overlap: boolean
-  let timed = true
-  if (modeCost.overlap.length === 0) overlap = true
-  else if (modeCost.serial.length === 0) overlap = false
-  else {
-    const o = median(modeCost.overlap)
-    const sr = median(modeCost.serial)
-    if (trial === 0 && modeCost.appends % (Math.max(o, sr) > 1.25 * Math.min(o, sr) ? 64 : 16) === 0) {
-      trial = 4
-      timed = false
-    }
-    const inTrial = trial > 0
-    if (inTrial) trial--
-    overlap = inTrial ? sr < o : o <= sr
-  }
-  if (overlap) modeCost.overlapped++
-  return {overlap, timed}
-}
-
-function noteCost(way: {overlap: boolean; timed: boolean}, bytes: number, ms: number): void {
-  if (!way.timed) return
-  const samples = way.overlap ? modeCost.overlap : modeCost.serial
-  samples.push((ms * 1e6) / bytes)
-  if (samples.length > 7) samples.shift()
-}
-
 interface AppendTurn {
   entries: BatchEntry[]
   batches: BatchSummary[]
@@ -172,8 +116,6 @@ export class PartitionLog {
   private unflushedMessages = 0
   private lastFlushed: number
   private _offline = false
-  /** An append's bytes are being written on the thread pool: the active segment must stay. */
-  private writing = false
   private closed = false
   private readonly onIoError: (error: Error) => void
 
@@ -295,7 +237,6 @@ export class PartitionLog {
   append(records: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     let entries: BatchEntry[]
     let inspected: Promise<{records: Buffer; entries: BatchEntry[]}> | null = null
-    let large = false
     try {
       this.ensureUsable()
       const origin = opts.origin ?? 'client'
@@ -305,80 +246,38 @@ export class PartitionLog {
       // compression.type recompression (never for replicas, which store the leader's bytes).
       const leader = origin !== 'replication'
       const lookInside = leader && (config.compact || hasTimestampBounds(config, timestampType) || codecsDiffer(records, targetCodec(config)))
-      // Large CreateTime sets check their CRCs in the append's turn, maybe while the write runs
-      // (LogAppendTime rewrites the CRC, so it must be checked before; so must anything that
-      // decodes the records first).
-      large = records.length >= appendTuning.overlapMinBytes && timestampType === 'CreateTime' && !lookInside
-      entries = checkRecordSet(records, config, origin, this.name, !large)
+      // Every CRC is checked here, before anything is written (the hardware CRC-32C costs about a
+      // twentieth of the write of the same bytes into the page cache).
+      entries = checkRecordSet(records, config, origin, this.name)
       if (origin === 'client') checkTimestampType(entries, timestampType, this.name)
       if (lookInside) inspected = this.inspect(records, entries, config, origin, timestampType)
     } catch (error) {
       return Promise.reject(error)
     }
-    if (this.pending === 0 && inspected === null && !large) {
+    if (this.pending === 0 && inspected === null) {
       try {
-        const turn = this.begin(records, entries, opts)
-        if ('result' in turn) return Promise.resolve(turn.result)
-        this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
-        return Promise.resolve(this.finish(turn, opts))
+        return Promise.resolve(this.appendNow(records, entries, opts))
       } catch (error) {
         return Promise.reject(error)
       }
     }
+    // Behind an append that is still inspecting its records: keep the call order.
     this.pending++
     const run = this.tail.then(async () => {
       if (inspected) ({records, entries} = await inspected)
-      const t0 = performance.now()
-      // Checked before the producer-state precheck in begin(), as Kafka orders them; only the
-      // overlapped way checks after (a corrupt batch then never gets written either).
-      const way = large ? chooseWay() : null
-      const overlap = way !== null && way.overlap
-      if (large && !overlap) verifyCrcs(records, entries, this.name)
-      const turn = this.begin(records, entries, opts)
-      if ('result' in turn) {
-        // A duplicate or out-of-sequence answer is only given to a set whose CRCs hold: a corrupt
-        // one gets CORRUPT_MESSAGE first, as on the serial way.
-        if (overlap) verifyCrcs(records, entries, this.name)
-        return turn.result
-      }
-      if (!overlap) {
-        this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
-        if (way) noteCost(way, records.length, performance.now() - t0)
-        return this.finish(turn, opts)
-      }
-      const seg = turn.segment
-      const position = seg.size
-      this.writing = true
-      try {
-        const written = seg.writeAsync(records, position)
-        let crcError: unknown = null
-        try {
-          verifyCrcs(records, entries, this.name)
-        } catch (error) {
-          crcError = error
-        }
-        try {
-          await written
-        } catch (error) {
-          seg.discardAfter(position)
-          return this.io('appending to the log', () => {
-            throw error
-          })
-        }
-        if (crcError) {
-          seg.discardAfter(position)
-          throw crcError
-        }
-        seg.commitAppend(position, records.length, turn.batches, turn.now)
-        noteCost(way!, records.length, performance.now() - t0)
-      } finally {
-        this.writing = false
-      }
-      return this.finish(turn, opts)
+      return this.appendNow(records, entries, opts)
     })
     const done = run.finally(() => void this.pending--)
     this.tail = done.catch(() => undefined)
     return done
+  }
+
+  /** One append turn: precheck, offsets stamped, one write, indexes and state updated. */
+  private appendNow(records: Buffer, entries: BatchEntry[], opts: AppendOptions): AppendResult {
+    const turn = this.begin(records, entries, opts)
+    if ('result' in turn) return turn.result
+    this.io('appending to the log', () => turn.segment.append(records, turn.batches, turn.now))
+    return this.finish(turn, opts)
   }
 
   /**
@@ -629,7 +528,6 @@ export class PartitionLog {
       const next = this.segments[i + 1] ?? null
       const upper = next ? next.baseOffset : this.logEndOffset
       const lastAndEmpty = next === null && seg.size === 0
-      if (next === null && this.writing) break
       if (hw >= upper && !lastAndEmpty && predicate(seg, next)) deletable.push(seg)
       else break
     }
@@ -682,7 +580,6 @@ export class PartitionLog {
   /** Followers: drops every offset >= offset. */
   truncateTo(offset: bigint): void {
     this.ensureUsable()
-    if (this.writing) throw new LogError(LogErrorCode.KAFKA_STORAGE_ERROR, `Cannot truncate ${this.name} while an append is being written; retry after drain()`)
     if (offset >= this.logEndOffset) return
     this.io('truncating the log', () => {
       if (offset <= this.segments[0]!.baseOffset) {

@@ -59,12 +59,11 @@ const MODULES = {
 ${rows}
 }
 export function bundledImport(spec, from) {
+  spec = String(spec)
   let url
-  try {
-    url = new URL(spec, from).href
-  } catch {
-    return import(spec) // a package name: resolved from node_modules as usual
-  }
+  if (spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/')) url = new URL(spec, from).href
+  else if (URL.canParse(spec)) url = spec // file:, node:, data: ...
+  else return import(spec) // a package name: resolved from node_modules as usual
   if (!url.startsWith(DIST)) return import(url)
   const load = MODULES[url.slice(DIST.length)]
   if (load) return load()
@@ -176,7 +175,9 @@ const written = new Set()
 let changed = 0
 mkdirSync(outdir, {recursive: true})
 const now = new Date()
-for (const f of result.outputFiles) {
+// The entries last, so that they never name a chunk not written yet.
+const isEntry = (f) => Object.keys(ENTRIES).some((name) => f.path.startsWith(join(outdir, name + '.js')))
+for (const f of [...result.outputFiles].sort((a, b) => Number(isEntry(a)) - Number(isEntry(b)))) {
   written.add(f.path)
   if (existsSync(f.path) && Buffer.compare(readFileSync(f.path), f.contents) === 0) {
     utimesSync(f.path, now, now)

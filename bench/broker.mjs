@@ -9,14 +9,17 @@
 //   - the loopback-to-file limit measured in the same run: the same bytes over a loopback TCP
 //     socket into a file, with no Kafka in between;
 //   - a kafkajs producer (batches of 5,000: 10,000 would exceed message.max.bytes; acks=1).
-// Options: --records N (default 2,000,000), --starts N (start-up samples, default 5), --keep.
+// Options: --records N (default 2,000,000), --starts N (start-up samples, default 5), --keep,
+// --startup-only (the start-up lines, no load).
 // Start-up is the median of --starts spawns (one sample swings by +-50 ms on this 2-core machine),
+// from the build's bundle (dist/bundle/, scripts/bundle-servers.mjs) as bin/run.js starts it, and,
+// alternated with those, as many from dist/ without the bundle (KTOOL_NO_BUNDLE=1);
 // beside a bare `node -e ''` timed the same way (spawn to exit, asynchronously) in the same run.
 // The probe is a raw socket from this already-running process, so it costs the broker nothing.
 import {spawn, spawnSync} from 'node:child_process'
 import {closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync} from 'node:fs'
 import net from 'node:net'
-import {tmpdir} from 'node:os'
+import {loadavg, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -118,11 +121,11 @@ const STARTS = Math.max(1, Number(args[args.indexOf('--starts') + 1] ?? 0) || 5)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** Spawns a broker on a fresh log dir; resolves with it once a Metadata request is answered. */
-async function startBroker(logDir) {
+async function startBroker(logDir, env = {}) {
   const port = await freePort()
   const t0 = process.hrtime.bigint()
   const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${logDir}`, '--override', 'broker.id=0', '--override', 'ktool.zookeeper.port=0', '--override', 'offsets.topic.replication.factor=1'], {
-    env: {...process.env, NODE_ENV: 'production'},
+    env: {...process.env, NODE_ENV: 'production', ...env},
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   while (!(await metadataOnce(port))) {
@@ -140,9 +143,9 @@ async function stopBroker(child) {
 }
 
 /** `node -e ''` from spawn to exit, timed like the broker (asynchronous spawn). */
-async function nodeFloorOnce() {
+async function nodeFloorOnce(env = process.env) {
   const t0 = process.hrtime.bigint()
-  const child = spawn(process.execPath, ['-e', ''], {stdio: 'ignore'})
+  const child = spawn(process.execPath, ['-e', ''], {stdio: 'ignore', env})
   await new Promise((r) => child.on('exit', r))
   return Number(process.hrtime.bigint() - t0) / 1e6
 }
@@ -151,19 +154,40 @@ const logDir = join(dir, 'logs')
 const starts = []
 const cpus = []
 const floors = []
-for (let i = 1; i < STARTS; i++) {
+// Without the bundle, alternated with the bundled starts (when the build has a current bundle).
+const {serverEntry} = await import(join(ROOT, 'dist/cli/fast-path.js'))
+const bundled = serverEntry('broker').includes('/bundle/')
+const plainStarts = []
+const plainCpus = []
+// Node reads NODE_EXTRA_CA_CERTS (every certificate in the file) before any JS runs: when it is
+// set, the bare floor without it says how much of every figure here is that environment's.
+const noCa = {...process.env}
+delete noCa.NODE_EXTRA_CA_CERTS
+const bareFloors = []
+for (let i = 1; i <= STARTS; i++) {
   floors.push(await nodeFloorOnce())
-  const b = await startBroker(join(dir, `start-${i}`))
-  starts.push(b.ms)
-  cpus.push(b.cpuMs)
-  await stopBroker(b.child)
+  if (process.env.NODE_EXTRA_CA_CERTS) bareFloors.push(await nodeFloorOnce(noCa))
+  for (const plain of !bundled ? [false] : i % 2 ? [true, false] : [false, true]) {
+    if (!plain && i === STARTS) continue // the last bundled start is the one kept for the load
+    const b = await startBroker(join(dir, `start-${i}-${plain ? 'dist' : 'bundle'}`), plain ? {KTOOL_NO_BUNDLE: '1'} : {})
+    ;(plain ? plainStarts : starts).push(b.ms)
+    ;(plain ? plainCpus : cpus).push(b.cpuMs)
+    await stopBroker(b.child)
+  }
 }
-floors.push(await nodeFloorOnce())
 const {child: broker, port, ms: lastStart, cpuMs: lastCpu} = await startBroker(logDir)
 starts.push(lastStart)
 cpus.push(lastCpu)
+console.log(`start to first Metadata             ${median(starts).toFixed(0)} ms (goal < 300; median of ${STARTS}: ${starts.map((x) => x.toFixed(0)).join(' ')}; node -e '' ${median(floors).toFixed(0)} ms; broker CPU ${median(cpus).toFixed(0)} ms${bundled ? ', from the bundle' : ', no current bundle: from dist/'})`)
+if (bundled) console.log(`  the same from dist/ (no bundle)   ${median(plainStarts).toFixed(0)} ms (median of ${STARTS}: ${plainStarts.map((x) => x.toFixed(0)).join(' ')}; broker CPU ${median(plainCpus).toFixed(0)} ms)`)
+if (bareFloors.length) console.log(`  node -e '' without NODE_EXTRA_CA_CERTS ${median(bareFloors).toFixed(0)} ms (Node reads that file at start: about ${(median(floors) - median(bareFloors)).toFixed(0)} ms of each figure above)`)
+console.log(`  load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+if (args.includes('--startup-only')) {
+  await stopBroker(broker)
+  if (!args.includes('--keep')) rmSync(dir, {recursive: true, force: true})
+  process.exit(0)
+}
 try {
-  console.log(`start to first Metadata             ${median(starts).toFixed(0)} ms (goal < 300; median of ${STARTS}: ${starts.map((x) => x.toFixed(0)).join(' ')}; node -e '' ${median(floors).toFixed(0)} ms; broker CPU ${median(cpus).toFixed(0)} ms)`)
   await new Promise((r) => setTimeout(r, 1000))
   const idle = rssMb(broker.pid)
   console.log(`broker RSS idle                     ${idle.toFixed(1)} MB (goal < 80)`)

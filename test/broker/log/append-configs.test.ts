@@ -1,21 +1,14 @@
 // Topic configs that make the append look inside the records: compression.type (recompression),
 // the CreateTime bounds (message.timestamp.before/after/difference.max.ms) and LogAppendTime, and
 // the cleaner keeping each idempotent producer's last batch. On a ManualClock.
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {LogError, LogErrorCode, type PartitionLog} from '../../../src/broker/log/index.js'
 import {COMPRESSION_MASK, TIMESTAMP_TYPE_MASK, iterateBatches, verifyBatch} from '../../../src/protocol/kafka/records/batch-header.js'
 import {decodeRecordBatches, encodeRecordBatch, encodeRecordBatchSync} from '../../../src/protocol/kafka/records/record-batch.js'
-import {harness, removeDir, type Harness} from './helpers.js'
+import {harness, type Harness} from './helpers.js'
 
+// Each harness shuts its log manager down and removes its directory when its test finishes.
 let h: Harness | null = null
-afterEach(async () => {
-  if (h) {
-    await h.manager.shutdown()
-    removeDir(h.dir)
-    h = null
-  }
-})
-
 const NOW = 1_700_000_000_000
 
 async function producerBatch(codec: number, opts: {timestamps?: number[]; producerId?: bigint; baseSequence?: number} = {}): Promise<Buffer> {

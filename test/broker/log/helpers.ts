@@ -2,6 +2,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import {onTestFinished} from 'vitest'
 import {ManualClock} from '../../../src/common/clock.js'
 import {memoryLogger} from '../../../src/common/logger.js'
 import {LogManager} from '../../../src/broker/log/index.js'
@@ -52,6 +53,10 @@ export async function harness(props: Record<string, string> = {}, dir = tempDir(
     },
   }
   await h.manager.startup()
+  onTestFinished(async () => {
+    await h.manager.shutdown()
+    removeDir(dir)
+  })
   return h
 }
 

@@ -1,20 +1,13 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {LogErrorCode, type LogError} from '../../../src/broker/log/index.js'
 import {iterateBatches} from '../../../src/protocol/kafka/records/batch-header.js'
 import {decodeRecordBatches} from '../../../src/protocol/kafka/records/record-batch.js'
-import {batch, harness, keyed, removeDir, type Harness} from './helpers.js'
+import {batch, harness, keyed, type Harness} from './helpers.js'
 
+// Each harness shuts its log manager down and removes its directory when its test finishes.
 let h: Harness | null = null
-afterEach(async () => {
-  if (h) {
-    await h.manager.shutdown()
-    removeDir(h.dir)
-    h = null
-  }
-})
-
 const offsetsOf = (buf: Buffer): bigint[] => [...iterateBatches(buf)].map((e) => e.header.baseOffset)
 
 describe('PartitionLog append and read', () => {

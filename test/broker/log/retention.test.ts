@@ -1,20 +1,13 @@
 // Retention (time, size, DeleteRecords) and compaction on a ManualClock with tiny segments.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {LogErrorCode, type PartitionLog} from '../../../src/broker/log/index.js'
 import {decodeRecordBatches} from '../../../src/protocol/kafka/records/record-batch.js'
-import {batch, harness, keyed, removeDir, type Harness} from './helpers.js'
+import {batch, harness, keyed, type Harness} from './helpers.js'
 
+// Each harness shuts its log manager down and removes its directory when its test finishes.
 let h: Harness | null = null
-afterEach(async () => {
-  if (h) {
-    await h.manager.shutdown()
-    removeDir(h.dir)
-    h = null
-  }
-})
-
 const TINY = {'log.segment.bytes': '400', 'log.segment.delete.delay.ms': '1000'}
 
 async function records(log: PartitionLog): Promise<{offset: bigint; key: string | null; value: string | null}[]> {

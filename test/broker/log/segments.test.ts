@@ -2,19 +2,12 @@
 // batch that holds it, before and after restarts, and rebuilt indexes equal the ones written live.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {LogErrorCode, type PartitionLog} from '../../../src/broker/log/index.js'
 import {batch, harness, removeDir, type Harness} from './helpers.js'
 
+// Each harness shuts its log manager down and removes its directory when its test finishes.
 let h: Harness | null = null
-afterEach(async () => {
-  if (h) {
-    await h.manager.shutdown()
-    removeDir(h.dir)
-    h = null
-  }
-})
-
 const SMALL = {'log.segment.bytes': '1200', 'log.index.interval.bytes': '150'}
 
 async function fill(log: PartitionLog, n: number): Promise<void> {

@@ -1,33 +1,14 @@
 // kafka-python (Debian's python3-kafka) is a second implementation we did not write: it checks
-// CRCs (CRC-32C for v2, CRC-32 for v0/v1) and parses every record. Only gzip is built into it
-// here (no python snappy/lz4/zstd modules), so the other codecs are covered by the kafkajs tests.
+// CRCs (CRC-32C for v2, CRC-32 for v0/v1) and parses every record. Gzip and no compression here;
+// the other codecs are covered by the kafkajs tests and, for old formats, by convert.test.ts.
 import {execFileSync} from 'node:child_process'
 import {describe, expect, it} from 'vitest'
+import {hex, kafkaPythonRead} from '../../../helpers/kafka-python.js'
 import {PYTHON, requirePeers} from '../../../helpers/peers.js'
 import {CompressionType as T} from '../../../../src/protocol/kafka/records/compression.js'
 import {encodeMessageSet} from '../../../../src/protocol/kafka/records/legacy.js'
 import {encodeRecordBatch} from '../../../../src/protocol/kafka/records/record-batch.js'
 import {decodeRecordSet} from '../../../../src/protocol/kafka/records/record-set.js'
-
-const READ = `
-import sys, json
-from kafka.record.memory_records import MemoryRecords
-data = sys.stdin.buffer.read()
-mr = MemoryRecords(data)
-out = []
-while True:
-    batch = mr.next_batch()
-    if batch is None:
-        break
-    ok = batch.validate_crc()
-    magic = batch.magic if hasattr(batch, 'magic') else batch._magic
-    for r in batch:
-        h = lambda b: None if b is None else b.hex()
-        out.append({'crc_ok': ok, 'magic': magic, 'offset': r.offset, 'timestamp': r.timestamp,
-                    'key': h(r.key), 'value': h(r.value),
-                    'headers': [[k, h(v)] for k, v in (r.headers if magic == 2 else [])]})
-print(json.dumps(out))
-`
 
 const WRITE = `
 import sys
@@ -42,8 +23,6 @@ b.close()
 sys.stdout.buffer.write(b.buffer())
 `
 
-const hex = (s: string | Buffer | null | undefined): string | null => (s == null ? null : Buffer.from(s).toString('hex'))
-
 describe.skipIf(!requirePeers('python3-kafka'))('kafka-python interop', () => {
   const records = [
     {key: 'k0', value: 'v0', timestamp: 1_600_000_000_000n, headers: [{key: 'h', value: 'hv'}, {key: 'n', value: null}]},
@@ -57,10 +36,10 @@ describe.skipIf(!requirePeers('python3-kafka'))('kafka-python interop', () => {
         magic === 2
           ? await encodeRecordBatch({records, baseOffset: 20n, compression: codec})
           : await encodeMessageSet({magic, records: records.map(({headers: _h, ...r}) => r), baseOffset: 20n, compression: codec})
-      const got = JSON.parse(execFileSync(PYTHON, ['-c', READ], {input: buf}).toString())
-      expect(got.map((r: {crc_ok: boolean}) => r.crc_ok)).toEqual([true, true, true])
-      expect(got.map((r: {offset: number; key: string; value: string}) => [r.offset, r.key, r.value])).toEqual(records.map((r, i) => [20 + i, hex(r.key), hex(r.value)]))
-      expect(got.map((r: {timestamp: number}) => r.timestamp)).toEqual(records.map((r) => (magic === 0 ? null : Number(r.timestamp))))
+      const got = kafkaPythonRead(buf)
+      expect(got.map((r) => r.crc_ok)).toEqual([true, true, true])
+      expect(got.map((r) => [r.offset, r.key, r.value])).toEqual(records.map((r, i) => [20 + i, hex(r.key), hex(r.value)]))
+      expect(got.map((r) => r.timestamp)).toEqual(records.map((r) => (magic === 0 ? null : Number(r.timestamp))))
       if (magic === 2) expect(got[0].headers).toEqual([['h', hex('hv')], ['n', null]])
     })
 

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // Build step (after tsc): bundles the servers' start-up path into dist/bundle/ with esbuild, so
-// that `ktool server-start` and `ktool zookeeper-start` load a few files instead of ~70 ES
-// modules (each one resolved, read and linked on its own: the larger part of the broker's time to
-// its first Metadata after node's own start). bin/run.js uses the bundle when it is at least as
-// new as the tsc output (src/cli/fast-path.ts: serverEntry), else the plain dist/ files.
+// that `ktool server-start` loads 31 files before its first Metadata instead of 74 ES modules
+// (each one resolved, read, compiled and linked on its own), and `zookeeper-start` likewise.
+// bin/run.js uses the bundle when it is at least as new as the tsc output (src/cli/fast-path.ts:
+// serverEntry), else the plain dist/ files. Measured 2026-11-22 on the 2-core VM, 15-21 spawns
+// each, alternated, load average 2.0-2.5 from other work: broker spawn to first Metadata 130 ms
+// instead of 147 (main-thread CPU 120 ms instead of 132) without NODE_EXTRA_CA_CERTS, 203-259 ms
+// instead of 233-287 with it (bench/broker.mjs --startup-only); zookeeper-start to first imok
+// 130-135 ms instead of 153-167 (bench/zookeeper.mjs --startup-only).
 //
 //   dist/bundle/run-server.js     <- dist/broker/run-server.js
 //   dist/bundle/zookeeper-run.js  <- dist/zookeeper/run.js

@@ -12,8 +12,8 @@
 // Options: --records N (default 2,000,000), --starts N (start-up samples, default 5), --keep,
 // --startup-only (the start-up lines, no load).
 // Start-up is the median of --starts spawns (one sample swings by +-50 ms on this 2-core machine),
-// from the build's bundle (dist/bundle/, scripts/bundle-servers.mjs) as bin/run.js starts it, and,
-// alternated with those, as many from dist/ without the bundle (KTOOL_NO_BUNDLE=1);
+// from the build's bundle and its code cache (dist/bundle/, scripts/bundle-servers.mjs) as
+// bin/run.js starts it, and, alternated with those, as many from dist/ (KTOOL_NO_BUNDLE=1);
 // beside a bare `node -e ''` timed the same way (spawn to exit, asynchronously) in the same run.
 // The probe is a raw socket from this already-running process, so it costs the broker nothing.
 import {spawn, spawnSync} from 'node:child_process'
@@ -155,8 +155,8 @@ const starts = []
 const cpus = []
 const floors = []
 // Without the bundle, alternated with the bundled starts (when the build has a current bundle).
-const {serverEntry} = await import(join(ROOT, 'dist/cli/fast-path.js'))
-const bundled = serverEntry('broker').includes('/bundle/')
+const {serverBundle} = await import(join(ROOT, 'dist/cli/fast-path.js'))
+const bundled = serverBundle('broker') !== null
 const plainStarts = []
 const plainCpus = []
 // Node reads NODE_EXTRA_CA_CERTS (every certificate in the file) before any JS runs: when it is

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // oclif entry. Kafka's scripts accept single-dash long options (-topic t); normalise them first.
 // Help, --version and the servers' plain start-up skip loading oclif (src/cli/fast-path.ts); the
-// servers start from the build's bundle when it is current (serverEntry), else from dist/.
+// servers start from the build's bundle with its code cache when it is current (loadServer),
+// else from dist/.
 import {normaliseArgv} from '../dist/cli/argv.js'
-import {fastPath, serverEntry, serverLaunch} from '../dist/cli/fast-path.js'
+import {fastPath, loadServer, serverLaunch} from '../dist/cli/fast-path.js'
 
 const args = normaliseArgv(process.argv.slice(2))
 const cached = fastPath(args, new URL('../dist/help-cache.json', import.meta.url), new URL('../package.json', import.meta.url))
@@ -11,10 +12,10 @@ const launch = cached === null ? serverLaunch(args) : null
 if (cached !== null) {
   process.stdout.write(cached)
 } else if (launch?.kind === 'broker') {
-  const {runServerStart} = await import(serverEntry('broker'))
+  const {runServerStart} = await loadServer('broker')
   process.exit(await runServerStart({propertiesFile: launch.positional[0], overrides: launch.overrides}))
 } else if (launch?.kind === 'zookeeper') {
-  const {runZooKeeperStart} = await import(serverEntry('zookeeper'))
+  const {runZooKeeperStart} = await loadServer('zookeeper')
   process.exit(await runZooKeeperStart({args: launch.positional, overrides: launch.overrides}))
 } else {
   const {execute} = await import('@oclif/core')

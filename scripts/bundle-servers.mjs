@@ -1,30 +1,38 @@
 #!/usr/bin/env node
-// Build step (after tsc): bundles the servers' start-up path into dist/bundle/ with esbuild, so
-// that `ktool server-start` loads 31 files before its first Metadata instead of 74 ES modules
-// (each one resolved, read, compiled and linked on its own), and `zookeeper-start` likewise.
-// bin/run.js uses the bundle when it is at least as new as the tsc output (src/cli/fast-path.ts:
-// serverEntry), else the plain dist/ files. Measured 2026-11-22 on the 2-core VM, 15-21 spawns
-// each, alternated, load average 2.0-2.5 from other work: broker spawn to first Metadata 130 ms
-// instead of 147 (main-thread CPU 120 ms instead of 132) without NODE_EXTRA_CA_CERTS, 203-259 ms
-// instead of 233-287 with it (bench/broker.mjs --startup-only); zookeeper-start to first imok
-// 130-135 ms instead of 153-167 (bench/zookeeper.mjs --startup-only).
+// Build step (after tsc): bundles each server's code into one file with esbuild, which bin/run.js
+// runs through vm.Script with a V8 code cache (src/cli/fast-path.ts: loadServer), so that
+// `ktool server-start` neither resolves, reads and links 74 ES modules before its first Metadata
+// nor compiles them: Node 20 has no compile cache for ES modules (module.enableCompileCache is
+// Node 22), but a script's cachedData works. bin/run.js uses a bundle when it is at least as new
+// as the tsc output, else the plain dist/ files.
 //
-//   dist/bundle/run-server.js     <- dist/broker/run-server.js
-//   dist/bundle/zookeeper-run.js  <- dist/zookeeper/run.js
-//   dist/bundle/<name>-<hash>.js  shared and lazily imported chunks (code splitting): the lazy
-//                                 handlers, the log, the group coordinator stay separate chunks
-//                                 loaded on first use, and each module is in exactly one file
-//                                 (one registry, one config: checked below from the metafile).
-// Node built-ins and npm packages stay external (resolved from node_modules at run time).
+//   dist/bundle/run-server.cjs     <- dist/broker/run-server.js and everything it may load
+//   dist/bundle/zookeeper-run.cjs  <- dist/zookeeper/run.js and everything it may load
+//   dist/bundle/<name>.cjs.cache   the code cache, written by the server itself about a second
+//                                  after it started from the bundle (when there was none, or
+//                                  V8 refused it: another node or V8 flags); stamped with the
+//                                  bundle's mtime and size, so that it never runs another build
+//
+// One file per server, CommonJS, no code splitting: every module the server may load is in it,
+// once (one registry, one config). A module imported lazily (the handlers other than Metadata and
+// ApiVersions, the log, the group coordinator) is still evaluated on first use (esbuild's lazy
+// init wrappers), and with the code cache its functions are compiled when first called, as
+// before. The two files share modules (the broker embeds the ZooKeeper server) but never run in
+// the same process. Node built-ins and npm packages stay external (require from node_modules).
 //
 // Two things a bundler cannot follow are rewritten in the bundled copy (the dist/ files are
 // untouched), found with the TypeScript parser, not by text search:
 //   - import.meta.url -> the URL of the module's own dist/ file (so createRequire, file lookups
 //     and the handler registry's HERE/EXT answer as they do unbundled);
 //   - import(<not a string literal>) (the handler registry's lazy handlers and codecs, the
-//     embedded ZooKeeper) -> a lookup in a table of the modules those imports may load, each a
-//     lazily loaded chunk of this bundle. Anything else under dist/ is refused with an error
-//     naming this script: loading the unbundled file would duplicate module state.
+//     embedded ZooKeeper) -> a lookup in a table of the modules those imports may load, each
+//     bundled. Anything else under dist/ is refused with an error naming this script: loading
+//     the unbundled file would duplicate module state.
+//
+// Measured 2026-11-22 on the 2-core VM (21 spawns each, alternated, load average 1.3-1.5 from
+// other work; without NODE_EXTRA_CA_CERTS): broker spawn to first Metadata 101 ms with the code
+// cache, 155 ms from dist/, 132 ms from an ES-module bundle with code splitting (tried first), 151
+// ms from this bundle without its cache; main-thread CPU 97, 143, 124 and 147 ms.
 import {build} from 'esbuild'
 import ts from 'typescript'
 import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync} from 'node:fs'
@@ -37,6 +45,8 @@ const outdir = join(dist, 'bundle')
 const toPosix = (p) => p.split(sep).join('/')
 
 const ENTRIES = {'run-server': 'broker/run-server.js', 'zookeeper-run': 'zookeeper/run.js'}
+// The bundle's own URL: a parameter of the function src/cli/fast-path.ts wraps the bundle in.
+const BUNDLE_URL = '__ktoolBundleUrl'
 
 /** What the non-literal dynamic imports may load: the handler registry's tables, the ZooKeeper server. */
 async function dynamicTargets() {
@@ -57,8 +67,8 @@ const HELPER = 'ktool-bundle:dynamic-import'
 function helperSource(targets) {
   const rows = targets.map((f) => `  ${JSON.stringify(f)}: () => import(${JSON.stringify(join(dist, f))}),`).join('\n')
   return `// generated by scripts/bundle-servers.mjs
-// Every chunk is in dist/bundle/, so dist/ is one level up from any of them.
-const DIST = new URL('../', import.meta.url).href
+// The bundle is in dist/bundle/, so dist/ is one level up.
+const DIST = new URL('../', ${BUNDLE_URL}).href
 const MODULES = {
 ${rows}
 }
@@ -110,7 +120,7 @@ function rewrite(file, source) {
   for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end)
   const head = []
   if (dynamic) head.push(`import {bundledImport as __ktoolImportFrom} from '${HELPER}';`, 'const __ktoolImport = (from, spec) => __ktoolImportFrom(spec, from);')
-  if (meta) head.push(`const __ktoolModuleUrl = new URL(${JSON.stringify(toPosix(relative(outdir, file)))}, import.meta.url).href;`)
+  if (meta) head.push(`const __ktoolModuleUrl = new URL(${JSON.stringify(toPosix(relative(outdir, file)))}, ${BUNDLE_URL}).href;`)
   return head.join(' ') + '\n' + out
 }
 
@@ -129,59 +139,54 @@ const rewritePlugin = (targets) => ({
 
 const started = Date.now()
 const targets = await dynamicTargets()
-const result = await build({
-  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, f]) => [name, join(dist, f)])),
+const results = await Promise.all(Object.entries(ENTRIES).map(([name, f]) => build({
+  entryPoints: {[name]: join(dist, f)},
   outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   packages: 'external',
+  // import() of a package or built-in becomes a require (a vm.Script has no module loader of its
+  // own); of a bundled module, its lazy init.
+  supported: {'dynamic-import': false},
   // Whitespace and syntax minified (identifiers kept, so stack traces keep their function names):
-  // less source for V8 to scan before the first Metadata, measured 5-15 ms of the broker's CPU.
-  // Positions in a stack trace map back to dist/ with NODE_OPTIONS=--enable-source-maps (the
-  // linked .map files), or run from dist/ with KTOOL_NO_BUNDLE=1.
+  // less source to read and hash. Positions in a stack trace map back to dist/ through the linked
+  // .map file; KTOOL_NO_BUNDLE=1 runs from dist/.
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: 'linked',
   sourcesContent: false,
-  entryNames: '[name]',
-  chunkNames: '[name]-[hash]',
+  outExtension: {'.js': '.cjs'},
   metafile: true,
   write: false,
   logLevel: 'warning',
   plugins: [rewritePlugin(targets)],
-})
+})))
 
-// Checks: every output directly in dist/bundle/ (the helper's DIST and the rewritten
-// import.meta.url assume it), every dist/ module in exactly one output, nothing imported from
-// outside the bundle but packages and built-ins.
-const outputs = Object.entries(result.metafile.outputs)
-const seen = new Map()
-for (const [out, info] of outputs) {
-  if (dirname(join(root, out)) !== outdir) throw new Error(`bundle-servers: ${out} is not directly in dist/bundle`)
-  for (const input of Object.keys(info.inputs)) {
-    if (seen.has(input)) throw new Error(`bundle-servers: ${input} is in both ${seen.get(input)} and ${out}`)
-    seen.set(input, out)
-  }
-  for (const imp of info.imports) {
-    if (imp.external && /^[./]/.test(imp.path)) throw new Error(`bundle-servers: ${out} imports ${imp.path} from outside the bundle`)
+// Checks: the outputs directly in dist/bundle/ (the rewritten URLs assume it), nothing imported
+// from outside the bundle but packages and built-ins.
+let modules = 0
+for (const result of results) {
+  for (const [out, info] of Object.entries(result.metafile.outputs)) {
+    if (dirname(join(root, out)) !== outdir) throw new Error(`bundle-servers: ${out} is not directly in dist/bundle`)
+    modules = Math.max(modules, Object.keys(info.inputs).length)
+    for (const imp of info.imports) {
+      if (imp.external && /^[./]/.test(imp.path)) throw new Error(`bundle-servers: ${out} imports ${imp.path} from outside the bundle`)
+    }
   }
 }
+const outputFiles = results.flatMap((r) => r.outputFiles)
 // Written in place, each file atomically (a new file renamed over the old): a server starting
-// from the bundle meanwhile reads either build, never half a file. Chunk names carry a content
-// hash, so an unchanged chunk keeps its name; chunks of earlier builds are removed once they are
-// 10 minutes old (a server started from an earlier build may still load a lazy chunk of it).
-// An unchanged file is touched instead: bin/run.js takes the bundle only when it is newer than
-// the tsc output (src/cli/fast-path.ts: serverEntry).
+// from the bundle meanwhile reads either build, never half a file. An unchanged file is touched
+// instead: bin/run.js takes the bundle only when it is newer than the tsc output, and a code
+// cache only when it was made from the bundle's current mtime and size. The maps first. Files
+// of earlier builds (the ES-module chunks of the first version of this script) are removed.
 const written = new Set()
 let changed = 0
 mkdirSync(outdir, {recursive: true})
 const now = new Date()
-// The entries last, so that they never name a chunk not written yet.
-const isEntry = (f) => Object.keys(ENTRIES).some((name) => f.path.startsWith(join(outdir, name + '.js')))
-for (const f of [...result.outputFiles].sort((a, b) => Number(isEntry(a)) - Number(isEntry(b)))) {
+for (const f of [...outputFiles].sort((a, b) => Number(a.path.endsWith('.cjs')) - Number(b.path.endsWith('.cjs')))) {
   written.add(f.path)
   if (existsSync(f.path) && Buffer.compare(readFileSync(f.path), f.contents) === 0) {
     utimesSync(f.path, now, now)
@@ -194,7 +199,8 @@ for (const f of [...result.outputFiles].sort((a, b) => Number(isEntry(a)) - Numb
 }
 for (const name of readdirSync(outdir)) {
   const file = join(outdir, name)
-  if (!written.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) unlinkSync(file)
+  const mine = written.has(file) || (name.endsWith('.cjs.cache') && written.has(file.slice(0, -'.cache'.length)))
+  if (!mine && Date.now() - statSync(file).mtimeMs > 10 * 60_000) unlinkSync(file)
 }
-const size = outputs.filter(([out]) => out.endsWith('.js')).reduce((n, [, info]) => n + info.bytes, 0)
-process.stderr.write(`bundle-servers: ${seen.size} modules into ${outputs.filter(([out]) => out.endsWith('.js')).length} files in dist/bundle (${(size / 1024).toFixed(0)} KB, ${changed} written, ${Date.now() - started} ms)\n`)
+const size = outputFiles.filter((f) => f.path.endsWith('.cjs')).reduce((n, f) => n + f.contents.length, 0)
+process.stderr.write(`bundle-servers: ${Object.keys(ENTRIES).length} bundles in dist/bundle (up to ${modules} modules each, ${(size / 1024).toFixed(0)} KB, ${changed} files written, ${Date.now() - started} ms)\n`)

@@ -1,7 +1,9 @@
 // Answers `ktool --version`, `ktool --help` and `ktool <command> --help` on a pipe without loading
 // @oclif/core (about 150 ms), from the texts oclif itself rendered at build time
 // (scripts/gen-help-cache.mjs). Returns null when oclif must handle the invocation.
-import {readFileSync, statSync} from 'node:fs'
+import {readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import {dirname} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 interface HelpCache {
   version: string
@@ -57,27 +59,76 @@ export function serverLaunch(args: readonly string[]): ServerLaunch | null {
   return {kind, positional, overrides}
 }
 
-const ENTRIES = {
-  broker: {plain: '../broker/run-server.js', bundled: '../bundle/run-server.js'},
-  zookeeper: {plain: '../zookeeper/run.js', bundled: '../bundle/zookeeper-run.js'},
-} as const
+const PLAIN = {broker: '../broker/run-server.js', zookeeper: '../zookeeper/run.js'} as const
+const BUNDLES = {broker: '../bundle/run-server.cjs', zookeeper: '../bundle/zookeeper-run.cjs'} as const
 
 /**
- * The module a server launch imports: the build's bundle of the servers' start-up path
- * (dist/bundle/, made by scripts/bundle-servers.mjs: a few files to load instead of ~70 modules)
- * when it is at least as new as the tsc output it was made from, else the plain dist/ module.
+ * The build's bundle of a server (dist/bundle/, made by scripts/bundle-servers.mjs) when it is
+ * at least as new as the tsc output it was made from, else null (run the plain dist/ modules).
  * tsc rewrites every output file, so a `tsc` run after the last bundle (the edit-compile loop)
  * makes the plain files win: a stale bundle never runs. KTOOL_NO_BUNDLE=1 always takes the plain
  * files. `from` is this module's own URL (a parameter so that tests can point it elsewhere).
  */
-export function serverEntry(kind: 'broker' | 'zookeeper', from: string = import.meta.url): string {
-  const plain = new URL(ENTRIES[kind].plain, from)
-  if (process.env.KTOOL_NO_BUNDLE === '1') return plain.href
-  const bundled = new URL(ENTRIES[kind].bundled, from)
+export function serverBundle(kind: 'broker' | 'zookeeper', from: string = import.meta.url): string | null {
+  if (process.env.KTOOL_NO_BUNDLE === '1') return null
+  const bundle = fileURLToPath(new URL(BUNDLES[kind], from))
   try {
-    if (statSync(bundled).mtimeMs >= statSync(plain).mtimeMs) return bundled.href
+    if (statSync(bundle).mtimeMs >= statSync(new URL(PLAIN[kind], from)).mtimeMs) return bundle
   } catch {
     // no bundle (a build without it, or tsc alone): the plain files
   }
-  return plain.href
+  return null
+}
+
+/** A server's module (runServerStart / runZooKeeperStart): from its bundle, else from dist/. */
+export async function loadServer(kind: 'broker' | 'zookeeper', from: string = import.meta.url): Promise<Record<string, unknown>> {
+  const bundle = serverBundle(kind, from)
+  return bundle === null ? import(new URL(PLAIN[kind], from).href) : runBundle(bundle)
+}
+
+/** How long after start a server writes the code cache it lacked (start-up work done by then). */
+const CACHE_AFTER_MS = 1000
+
+/**
+ * Runs a bundle as a CommonJS module through vm.Script with its V8 code cache (<bundle>.cache):
+ * Node 20 keeps no compile cache for ES modules, and compiling the broker's code was about a
+ * fifth of its CPU to its first Metadata. The cache starts with the bundle's mtime and size; one
+ * made from another build is ignored. Without a usable cache (none yet, another build, or V8
+ * refused it: another node version or V8 flags) the server writes one once it has started,
+ * atomically; a read-only install goes without.
+ */
+async function runBundle(file: string): Promise<Record<string, unknown>> {
+  const [{default: vm}, {createRequire}] = await Promise.all([import('node:vm'), import('node:module')])
+  const {mtimeMs, size} = statSync(file)
+  const source = readFileSync(file, 'utf8')
+  const stamp = Buffer.alloc(16)
+  stamp.writeDoubleLE(mtimeMs, 0)
+  stamp.writeDoubleLE(size, 8)
+  const cacheFile = `${file}.cache`
+  let cachedData: Buffer | undefined
+  try {
+    const cache = readFileSync(cacheFile)
+    if (cache.length > stamp.length && cache.subarray(0, stamp.length).equals(stamp)) cachedData = cache.subarray(stamp.length)
+  } catch {
+    // no cache yet
+  }
+  // The parameters scripts/bundle-servers.mjs builds for: CommonJS's, and the bundle's own URL.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __ktoolBundleUrl) {${source}
+})`, {filename: file, cachedData})
+  const module = {exports: {} as Record<string, unknown>}
+  ;(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href)
+  if (cachedData === undefined || script.cachedDataRejected) {
+    setTimeout(() => {
+      try {
+        const now = statSync(file)
+        if (now.mtimeMs !== mtimeMs || now.size !== size) return // rebuilt meanwhile
+        const tmp = `${cacheFile}.tmp-${process.pid}`
+        writeFileSync(tmp, Buffer.concat([stamp, script.createCachedData()]))
+        renameSync(tmp, cacheFile)
+      } catch {
+        // read-only install: start without a cache
+      }
+    }, CACHE_AFTER_MS).unref()
+  }
+  return module.exports
 }

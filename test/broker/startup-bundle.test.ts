@@ -1,18 +1,19 @@
-// The servers started from the build's bundle (scripts/bundle-servers.mjs, dist/bundle/), as
+// The servers started from the build's bundles (scripts/bundle-servers.mjs, dist/bundle/), as
 // bin/run.js starts them: the broker serves a first Metadata, its embedded ZooKeeper starts, its
-// lazily loaded handlers load from the bundle (Produce, then Fetch, a round trip), and
-// `zookeeper-start` serves. A module-load hook in each spawned process lists the files it loads:
-// under dist/ only the CLI's launch modules and the bundle, so no module runs twice (an unbundled
-// dist/ module beside the bundle would be a second registry, a second config, ...).
+// lazily loaded handlers run from the bundle (Produce, then Fetch, a round trip), its code cache is
+// written once and then used; `zookeeper-start` serves. A module-load hook in each spawned process
+// lists the ES modules it loads: under dist/ only the CLI's launch modules, so the server's code
+// came from the bundle and no module runs twice (an unbundled dist/ module beside the bundle would
+// be a second registry, a second config, ...).
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import kafkajs from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {serverEntry} from '../../src/cli/fast-path.js'
+import {serverBundle} from '../../src/cli/fast-path.js'
 import {ZkClient} from '../../src/broker/cluster/zk-client.js'
 import {BIN, CLI_ENV, ROOT} from '../helpers/cli.js'
 import {WireClient} from './wire-client.js'
@@ -76,11 +77,25 @@ function launch(args: string[]): Server {
   }
 }
 
-/** The dist/ files a process loaded, relative to dist/; fails on anything outside the bundle. */
-function distModules(loaded: string[]): string[] {
+/** Fails when a process loaded an ES module under dist/ other than the CLI's launch modules. */
+function expectOnlyLaunchModules(loaded: string[]): void {
   const inDist = loaded.filter((u) => u.startsWith(DIST)).map((u) => u.slice(DIST.length))
-  expect(inDist.filter((f) => !f.startsWith('bundle/') && !LAUNCH_MODULES.includes(f))).toEqual([])
-  return inDist
+  expect(inDist.sort()).toEqual([...LAUNCH_MODULES].sort())
+}
+
+/** Resolves once the bundle's code cache carries the bundle's current stamp; its mtime. */
+async function cacheWritten(bundle: string): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const cache = readFileSync(`${bundle}.cache`)
+      const {mtimeMs, size} = statSync(bundle)
+      if (cache.readDoubleLE(0) === mtimeMs && cache.readDoubleLE(8) === size) return statSync(`${bundle}.cache`).mtimeMs
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`no code cache for ${bundle}`)
 }
 
 function freePort(): Promise<number> {
@@ -92,28 +107,26 @@ function freePort(): Promise<number> {
   })
 }
 
+const FAST_PATH = pathToFileURL(join(ROOT, 'dist', 'cli', 'fast-path.js')).href
+
 beforeAll(() => {
-  // Tests that spawn bin/run.js need the build; a plain tsc since then leaves the bundle older
-  // than dist/ (bin/run.js would then start from dist/), so it is made again.
-  const fastPath = pathToFileURL(join(ROOT, 'dist', 'cli', 'fast-path.js')).href
-  if (!serverEntry('broker', fastPath).includes('/bundle/')) {
+  // Tests that spawn bin/run.js need the build; a plain tsc since then leaves the bundles older
+  // than dist/ (bin/run.js would then start from dist/), so they are made again.
+  if (serverBundle('broker', FAST_PATH) === null || serverBundle('zookeeper', FAST_PATH) === null) {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-servers.mjs')], {encoding: 'utf8'})
     if (r.status !== 0) throw new Error(`bundle-servers failed: ${r.stderr}`)
   }
-  expect(serverEntry('broker', fastPath)).toBe(`${DIST}bundle/run-server.js`)
-  expect(serverEntry('zookeeper', fastPath)).toBe(`${DIST}bundle/zookeeper-run.js`)
+  expect(serverBundle('broker', FAST_PATH)).toBe(join(ROOT, 'dist', 'bundle', 'run-server.cjs'))
+  expect(serverBundle('zookeeper', FAST_PATH)).toBe(join(ROOT, 'dist', 'bundle', 'zookeeper-run.cjs'))
 }, 60_000)
 
 describe('servers started from the bundle', () => {
-  it('the broker answers Metadata, then Produce and Fetch from lazily loaded bundle chunks', async () => {
+  it('the broker answers Metadata, then Produce and Fetch from lazily loaded bundle modules, and writes then uses its code cache', async () => {
+    const args = (port: number, logs: string) => ['server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${join(dir, logs)}`, '--override', 'broker.id=0', '--override', 'ktool.zookeeper.port=0', '--override', 'offsets.topic.replication.factor=1']
     const port = await freePort()
-    const broker = launch(['server-start', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${join(dir, 'logs')}`, '--override', 'broker.id=0', '--override', 'ktool.zookeeper.port=0', '--override', 'offsets.topic.replication.factor=1'])
+    const broker = launch(args(port, 'logs'))
     await broker.waitFor('[KafkaServer id=0] started')
     expect(broker.out()).toContain('Embedded ZooKeeper listening on 127.0.0.1:')
-    const before = distModules(broker.loaded())
-    expect(before).toContain('bundle/run-server.js')
-    expect(before.some((f) => /^bundle\/03-metadata-\w+\.js$/.test(f))).toBe(true)
-    expect(before.some((f) => /^bundle\/00-produce-\w+\.js$/.test(f))).toBe(false)
 
     const kafka = new Kafka({brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: {retries: 5}})
     const producer = kafka.producer({allowAutoTopicCreation: true})
@@ -131,11 +144,19 @@ describe('servers started from the bundle', () => {
     } finally {
       c.close()
     }
-    const after = distModules(broker.loaded())
-    expect(after.some((f) => /^bundle\/00-produce-\w+\.js$/.test(f))).toBe(true)
-    expect(after.some((f) => /^bundle\/01-fetch-\w+\.js$/.test(f))).toBe(true)
+    expectOnlyLaunchModules(broker.loaded())
+    const bundle = serverBundle('broker', FAST_PATH)!
+    const written = await cacheWritten(bundle)
     expect(await broker.stop()).toBe(0)
     expect(broker.out()).toContain('[KafkaServer id=0] shut down completed')
+
+    // A second start takes the cache: V8 accepts it, so it is not written again.
+    const port2 = await freePort()
+    const again = launch(args(port2, 'logs-again'))
+    await again.waitFor('[KafkaServer id=0] started')
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(statSync(`${bundle}.cache`).mtimeMs).toBe(written)
+    expect(await again.stop()).toBe(0)
   }, 60_000)
 
   it('zookeeper-start serves from the bundle', async () => {
@@ -151,9 +172,7 @@ describe('servers started from the bundle', () => {
     } finally {
       await client.close()
     }
-    const loaded = distModules(zk.loaded())
-    expect(loaded).toContain('bundle/zookeeper-run.js')
-    expect(loaded.some((f) => f.startsWith('bundle/run-server'))).toBe(false)
+    expectOnlyLaunchModules(zk.loaded())
     expect(await zk.stop()).toBe(0)
   }, 60_000)
 })

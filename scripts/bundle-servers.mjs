@@ -11,7 +11,10 @@
 //   dist/bundle/<name>.cjs.cache   the code cache, written by the server itself about a second
 //                                  after it started from the bundle (when there was none, or
 //                                  V8 refused it: another node or V8 flags); stamped with the
-//                                  bundle's mtime and size, so that it never runs another build
+//                                  bundle's mtime and size, so that it never runs another build.
+//                                  This script starts each server once (port 0, a temp dir) to
+//                                  have it written, so that the first start after a build, or a
+//                                  read-only install, has it too
 //
 // One file per server, CommonJS, no code splitting: every module the server may load is in it,
 // once (one registry, one config). A module imported lazily (the handlers other than Metadata and
@@ -35,7 +38,9 @@
 // ms from this bundle without its cache; main-thread CPU 97, 143, 124 and 147 ms.
 import {build} from 'esbuild'
 import ts from 'typescript'
-import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {tmpdir} from 'node:os'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
@@ -204,3 +209,41 @@ for (const name of readdirSync(outdir)) {
 }
 const size = outputFiles.filter((f) => f.path.endsWith('.cjs')).reduce((n, f) => n + f.contents.length, 0)
 process.stderr.write(`bundle-servers: ${Object.keys(ENTRIES).length} bundles in dist/bundle (up to ${modules} modules each, ${(size / 1024).toFixed(0)} KB, ${changed} files written, ${Date.now() - started} ms)\n`)
+
+// Each server started once from its new bundle (port 0, a temp dir), so that it writes its code
+// cache; stopped once the cache carries the bundle's stamp. A failure only costs the first start.
+async function warm(kind, args) {
+  const bundle = join(outdir, kind === 'broker' ? 'run-server.cjs' : 'zookeeper-run.cjs')
+  const stamped = () => {
+    try {
+      const cache = readFileSync(`${bundle}.cache`)
+      const {mtimeMs, size} = statSync(bundle)
+      return cache.length > 16 && cache.readDoubleLE(0) === mtimeMs && cache.readDoubleLE(8) === size
+    } catch {
+      return false
+    }
+  }
+  if (stamped()) return 'current'
+  const tmp = mkdtempSync(join(tmpdir(), 'ktool-bundle-'))
+  const env = {...process.env, NODE_ENV: 'production'}
+  delete env.KTOOL_NO_BUNDLE
+  const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args(tmp)], {env, stdio: 'ignore'})
+  try {
+    for (let i = 0; i < 100 && child.exitCode === null && !stamped(); i++) await new Promise((r) => setTimeout(r, 100))
+    return stamped() ? 'written' : 'not written'
+  } finally {
+    const exited = new Promise((r) => (child.exitCode === null ? child.on('exit', r) : r()))
+    child.kill('SIGTERM')
+    await exited
+    rmSync(tmp, {recursive: true, force: true})
+  }
+}
+
+const warmed = await Promise.all([
+  warm('broker', (tmp) => ['server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${join(tmp, 'logs')}`, '--override', 'ktool.zookeeper.port=0']),
+  warm('zookeeper', (tmp) => {
+    writeFileSync(join(tmp, 'zookeeper.properties'), `dataDir=${join(tmp, 'zk')}\nclientPort=0\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n`)
+    return ['zookeeper-start', join(tmp, 'zookeeper.properties')]
+  }),
+])
+process.stderr.write(`bundle-servers: code caches: broker ${warmed[0]}, zookeeper ${warmed[1]}\n`)

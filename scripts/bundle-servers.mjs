@@ -32,10 +32,13 @@
 //     bundled. Anything else under dist/ is refused with an error naming this script: loading
 //     the unbundled file would duplicate module state.
 //
-// Measured 2026-11-22 on the 2-core VM (21 spawns each, alternated, load average 1.3-1.5 from
-// other work; without NODE_EXTRA_CA_CERTS): broker spawn to first Metadata 101 ms with the code
-// cache, 155 ms from dist/, 132 ms from an ES-module bundle with code splitting (tried first), 151
-// ms from this bundle without its cache; main-thread CPU 97, 143, 124 and 147 ms.
+// Measured 2026-11-22 on the 2-core VM (15-21 spawns each, alternated, load average 0.5-1.5
+// from other work). Broker spawn to first Metadata without NODE_EXTRA_CA_CERTS: 113 ms from this
+// bundle with its cache (main-thread CPU 106 ms), 158 ms from dist/ (140); an ES-module bundle
+// with code splitting, tried first, gave 132 ms (124), this bundle without its cache 151 (147).
+// With NODE_EXTRA_CA_CERTS set, as on this VM (Node reads it before any JS, 60-80 ms): 163-192 ms
+// against 176-240 (bench/broker.mjs --startup-only). zookeeper-start to first imok: 133-145 ms
+// against 160-183 (bench/zookeeper.mjs --startup-only).
 import {build} from 'esbuild'
 import ts from 'typescript'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync} from 'node:fs'

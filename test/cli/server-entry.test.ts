@@ -50,6 +50,13 @@ describe('loadServer', () => {
     expect((mod.runServerStart as () => string)()).toBe('plain')
   })
 
+  it('reads a bundle that is not ASCII as UTF-8', async () => {
+    const now = Date.now() / 1000
+    const from = layout('utf8', {'zookeeper/run.js': [now - 10], 'bundle/zookeeper-run.cjs': [now, 'exports.runZooKeeperStart = () => "caf\u00e9 \u2014 ok"']})
+    const mod = await loadServer('zookeeper', from)
+    expect((mod.runZooKeeperStart as () => string)()).toBe('caf\u00e9 \u2014 ok')
+  })
+
   it('runs the bundle as CommonJS, writes its code cache once, and uses it while the bundle is unchanged', async () => {
     const now = Date.now() / 1000
     const source = 'const {join} = require("node:path"); exports.runServerStart = () => [join("a", "b"), __ktoolBundleUrl, typeof module.exports].join(" ")'

@@ -146,6 +146,9 @@ describe('servers started from the bundle', () => {
     }
     expectOnlyLaunchModules(broker.loaded())
     const bundle = serverBundle('broker', FAST_PATH)!
+    await cacheWritten(bundle)
+    // Past the moment a server writes the cache it lacked or V8 refused (1 s after its start).
+    await new Promise((r) => setTimeout(r, 1200))
     const written = await cacheWritten(bundle)
     expect(await broker.stop()).toBe(0)
     expect(broker.out()).toContain('[KafkaServer id=0] shut down completed')

@@ -10,7 +10,8 @@
 //     socket into a file, with no Kafka in between;
 //   - a kafkajs producer (batches of 5,000: 10,000 would exceed message.max.bytes; acks=1).
 // Options: --records N (default 2,000,000), --starts N (start-up samples, default 5), --keep,
-// --startup-only (the start-up lines, no load).
+// --startup-only (the start-up lines, no load), --consume-runs N (kcat runs of each consume way,
+// default 3).
 // Start-up is the median of --starts spawns (one sample swings by +-50 ms on this 2-core machine),
 // from the build's bundle and its code cache (dist/bundle/, scripts/bundle-servers.mjs) as
 // bin/run.js starts it, and, alternated with those, as many from dist/ (KTOOL_NO_BUNDLE=1);
@@ -118,6 +119,7 @@ const report = (what, records, bytes, ms, extra = '') => {
 }
 
 const STARTS = Math.max(1, Number(args[args.indexOf('--starts') + 1] ?? 0) || 5)
+const CONSUME_RUNS = Math.max(1, Number(args[args.indexOf('--consume-runs') + 1] ?? 0) || 3)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** Spawns a broker on a fresh log dir; resolves with it once a Metadata request is answered. */
@@ -205,12 +207,13 @@ try {
   const bootstrap = `127.0.0.1:${port}`
   // kcat reads its input file before producing, so the figure is the producer's, not the disk's.
   let cpu = cpuSeconds(broker.pid)
-  const cpuUsed = () => {
+  const cpuSince = () => {
     const now = cpuSeconds(broker.pid)
     const used = now - cpu
     cpu = now
-    return `broker CPU ${used.toFixed(2)} s`
+    return used
   }
+  const cpuUsed = () => `broker CPU ${cpuSince().toFixed(2)} s`
   const p = time('kcat', ['-b', bootstrap, '-P', '-t', 'bench', '-l', input, '-X', 'batch.num.messages=10000', '-X', 'linger.ms=5'])
   report('kcat produce', N, bytes, p.ms, cpuUsed())
   // Output straight into a file (not through this process), then check its size. Three ways:
@@ -220,16 +223,23 @@ try {
   //   -e:           kcat exits at the end of the partition, which librdkafka only learns from a
   //                 fetch that comes back empty, i.e. after one full fetch.wait.max.ms (500 ms)
   //                 long poll at the end, as against Kafka: a fixed cost on top of the same transfer.
+  // Each way runs CONSUME_RUNS times (kcat is CPU-bound on this 2-core machine, so one run swings
+  // with whatever else runs): the best is reported, with every run's figure beside it.
   const consume = (label, endArgs, toFile = true) => {
     const consumed = toFile ? join(dir, 'consumed.txt') : '/dev/null'
-    const fd = openSync(consumed, 'w')
-    const c = time('kcat', ['-b', bootstrap, '-C', '-t', 'bench', '-o', 'beginning', ...endArgs, '-q', '-f', '%s\n'], {stdio: ['ignore', fd, 'pipe']})
-    closeSync(fd)
-    if (toFile) {
-      const got = statSync(consumed).size
-      if (got !== bytes) console.log(`!! consumed ${got} bytes, expected ${bytes}`)
+    const runs = []
+    for (let i = 0; i < CONSUME_RUNS; i++) {
+      const fd = openSync(consumed, 'w')
+      const c = time('kcat', ['-b', bootstrap, '-C', '-t', 'bench', '-o', 'beginning', ...endArgs, '-q', '-f', '%s\n'], {stdio: ['ignore', fd, 'pipe']})
+      closeSync(fd)
+      if (toFile) {
+        const got = statSync(consumed).size
+        if (got !== bytes) console.log(`!! consumed ${got} bytes, expected ${bytes}`)
+      }
+      runs.push(c.ms)
     }
-    report(label, N, bytes, c.ms, cpuUsed())
+    const all = runs.map((ms) => `${(N / (ms / 1000) / 1e6).toFixed(2)}M`).join(' ')
+    report(label, N, bytes, Math.min(...runs), `best of ${runs.length}: ${all}; broker CPU ${(cpuSince() / runs.length).toFixed(2)} s per run`)
   }
   consume('kcat consume (-c N)', ['-c', String(N)])
   consume('kcat consume (-c N, to /dev/null)', ['-c', String(N)], false)

@@ -10,7 +10,8 @@
 // no effect on anything else on the machine) and `fincore` confirms nothing stays resident.
 // Build first: npx tsc -p tsconfig.build.json && node bench/log.mjs [--mib 256] [--rounds 3]
 // MB/s = 10^6 bytes of log written or read per wall-clock second; each figure is the best of the
-// rounds, which alternate raw and log runs so that load from other processes hits both alike.
+// rounds. In an append round the raw file and the log take turns every sixteenth of the bytes,
+// so that load from other processes hits both alike.
 import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
@@ -39,17 +40,6 @@ function makeBatch(recordSize, count) {
 
 const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000)
 
-function rawWrite(dir, chunk, total) {
-  const file = path.join(dir, 'raw.bin')
-  const fd = fs.openSync(file, 'w')
-  const t0 = performance.now()
-  let pos = 0
-  while (pos < total) pos += fs.writeSync(fd, chunk, 0, chunk.length, pos)
-  const ms = performance.now() - t0
-  fs.closeSync(fd)
-  return {ms, bytes: pos, file}
-}
-
 async function logAppend(dir, batch, total) {
   const m = new LogManager({logDirs: [dir], logger: quiet, brokerProps: new Map([['log.cleaner.enable', 'false']])})
   await m.startup()
@@ -62,6 +52,51 @@ async function logAppend(dir, batch, total) {
   }
   const ms = performance.now() - t0
   return {ms, bytes, m, log}
+}
+
+const SLICES = 16
+
+/**
+ * One round of the append comparison: a raw file and a fresh log written side by side, taking
+ * turns every total/SLICES bytes (which goes first alternates), each timed on its own.
+ */
+async function interleaved(batch, total) {
+  const dir = fs.mkdtempSync(path.join(root, 'round-'))
+  const fd = fs.openSync(path.join(dir, 'raw.bin'), 'w')
+  const m = new LogManager({logDirs: [path.join(dir, 'log')], logger: quiet, brokerProps: new Map([['log.cleaner.enable', 'false']])})
+  await m.startup()
+  const log = m.createLog('bench', 0)
+  const perSlice = Math.ceil(total / batch.length / SLICES)
+  let rawMs = 0
+  let logMs = 0
+  let rawPos = 0
+  let logBytes = 0
+  const rawSlice = () => {
+    const t0 = performance.now()
+    for (let i = 0; i < perSlice; i++) rawPos += fs.writeSync(fd, batch, 0, batch.length, rawPos)
+    rawMs += performance.now() - t0
+  }
+  const logSlice = async () => {
+    const t0 = performance.now()
+    for (let i = 0; i < perSlice; i++) {
+      await log.append(batch, {leaderEpoch: 0})
+      logBytes += batch.length
+    }
+    logMs += performance.now() - t0
+  }
+  for (let s = 0; s < SLICES; s++) {
+    if (s % 2 === 0) {
+      rawSlice()
+      await logSlice()
+    } else {
+      await logSlice()
+      rawSlice()
+    }
+  }
+  fs.closeSync(fd)
+  await m.shutdown()
+  fs.rmSync(dir, {recursive: true, force: true})
+  return {raw: {ms: rawMs, bytes: rawPos}, log: {ms: logMs, bytes: logBytes}}
 }
 
 function evict(files) {
@@ -124,20 +159,15 @@ for (const [name, recordSize, count] of [['1 MiB batches of 1 KiB records', 1024
   const raw = []
   const log = []
   for (let r = 0; r < ROUNDS; r++) {
-    const d1 = fs.mkdtempSync(path.join(root, 'raw-'))
-    raw.push(rawWrite(d1, batch, total))
-    fs.rmSync(d1, {recursive: true, force: true})
-    const d2 = fs.mkdtempSync(path.join(root, 'log-'))
-    const res = await logAppend(d2, batch, total)
-    await res.m.shutdown()
-    log.push(res)
-    fs.rmSync(d2, {recursive: true, force: true})
+    const {raw: rr, log: lr} = await interleaved(batch, total)
+    raw.push(rr)
+    log.push(lr)
   }
   const a = best(`raw writeSync, ${batch.length}-byte chunks`, raw)
   const b = best(`PartitionLog.append, ${name} (${batch.length} B)`, log)
   results.push({kind: 'append', name, raw: a.mbps, log: b.mbps})
-  // Rounds alternate raw and log runs: the ratio within each round is less exposed to load that
-  // comes and goes than best against best, so its median is printed too.
+  // Within a round raw and log take turns every 1/SLICES of the bytes: the ratio within a round is
+  // less exposed to load that comes and goes than best against best, so its median is printed too.
   const ratios = raw.map((r, i) => mbps(log[i].bytes, log[i].ms) / mbps(r.bytes, r.ms)).sort((x, y) => x - y)
   const median = ratios[Math.floor(ratios.length / 2)]
   let line = `append ${name}: log ${b.mbps.toFixed(0)} MB/s, raw ${a.mbps.toFixed(0)} MB/s, ratio ${(b.mbps / a.mbps * 100).toFixed(0)}% (per-round median ${(median * 100).toFixed(0)}%)`

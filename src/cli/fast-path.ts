@@ -98,7 +98,7 @@ const CACHE_AFTER_MS = 1000
  * refused it: another node version or V8 flags) the server writes one once it has started,
  * atomically; a read-only install goes without.
  */
-async function runBundle(file: string): Promise<Record<string, unknown>> {
+async function runBundle(file: string, cacheAtExit = false): Promise<Record<string, unknown>> {
   const [{default: vm}, {createRequire}] = await Promise.all([import('node:vm'), import('node:module')])
   const {mtimeMs, size} = statSync(file)
   // An ASCII bundle (scripts/bundle-servers.mjs makes it so) read as latin1: the same string,
@@ -122,7 +122,7 @@ async function runBundle(file: string): Promise<Record<string, unknown>> {
   const module = {exports: {} as Record<string, unknown>}
   ;(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href)
   if (cachedData === undefined || script.cachedDataRejected) {
-    setTimeout(() => {
+    const write = () => {
       try {
         const now = statSync(file)
         if (now.mtimeMs !== mtimeMs || now.size !== size) return // rebuilt meanwhile
@@ -132,7 +132,93 @@ async function runBundle(file: string): Promise<Record<string, unknown>> {
       } catch {
         // read-only install: start without a cache
       }
-    }, CACHE_AFTER_MS).unref()
+    }
+    // A tool command may be done within the second: it writes the cache as it exits, with the
+    // functions it ran compiled.
+    if (cacheAtExit) process.once('exit', write)
+    else setTimeout(write, CACHE_AFTER_MS).unref()
   }
   return module.exports
+}
+
+/**
+ * The Kafka tool commands (id or alias -> command id) that start from the tools bundle
+ * (dist/bundle/kafka-tools.cjs: the commands and @oclif/core in one CommonJS file with a code
+ * cache, made by scripts/bundle-servers.mjs from this table). Loading @oclif/core as ES-module
+ * imports of 200-odd CommonJS files, uncached, was most of such a command's start-up. The
+ * aliases are the commands' hiddenAliases (test/cli/tool-bundle.test.ts checks them against the
+ * manifest).
+ */
+export const TOOL_COMMANDS: Record<string, string> = {
+  'topics': 'topics', 'kafka-topics': 'topics', 'kafka-topics.sh': 'topics',
+  'console-producer': 'console-producer', 'kafka-console-producer': 'console-producer', 'kafka-console-producer.sh': 'console-producer',
+  'console-consumer': 'console-consumer', 'kafka-console-consumer': 'console-consumer', 'kafka-console-consumer.sh': 'console-consumer',
+  'consumer-groups': 'consumer-groups', 'kafka-consumer-groups': 'consumer-groups', 'kafka-consumer-groups.sh': 'consumer-groups',
+  'dump-log': 'dump-log', 'kafka-dump-log': 'dump-log', 'kafka-dump-log.sh': 'dump-log',
+}
+
+const TOOLS_BUNDLE = '../bundle/kafka-tools.cjs'
+
+/**
+ * The tools bundle when `args` run one of its commands and it is at least as new as that
+ * command's tsc output (as serverBundle), else null. Help (any --help before a `--`) goes to
+ * plain oclif, which renders it with the help plugin; so do KTOOL_NO_FAST_PATH=1 and
+ * KTOOL_NO_BUNDLE=1.
+ */
+export function toolBundle(args: readonly string[], from: string = import.meta.url): string | null {
+  const id = TOOL_COMMANDS[args[0] ?? '']
+  if (!id || process.env.KTOOL_NO_BUNDLE === '1' || process.env.KTOOL_NO_FAST_PATH === '1') return null
+  for (const a of args) {
+    if (a === '--') break
+    if (a === '--help') return null
+  }
+  const bundle = fileURLToPath(new URL(TOOLS_BUNDLE, from))
+  try {
+    if (statSync(bundle).mtimeMs >= statSync(new URL(`../commands/${id}.js`, from)).mtimeMs) return bundle
+  } catch {
+    // no bundle: plain oclif
+  }
+  return null
+}
+
+interface ToolsBundle {
+  Config: {load(root: string): Promise<OclifConfig>}
+  execute(options: {args: string[]; loadOptions: OclifConfig}): Promise<unknown>
+  commands: Record<string, () => Promise<{default: ToolClass}>>
+}
+
+interface ToolClass {
+  id?: string
+  plugin?: unknown
+  isESM?: boolean
+  relativePath?: string[]
+}
+
+interface OclifConfig {
+  rootPlugin: {findCommand(id: string, opts?: {must?: boolean}): Promise<unknown>}
+}
+
+/**
+ * Runs a tool command the way `execute({args, dir: bin})` does (the same Config, hooks, error
+ * handling and exit codes), with oclif and the command taken from the tools bundle: the root
+ * plugin hands oclif the bundled class instead of importing dist/commands/<id>.js, which would
+ * load a second @oclif/core (whose ExitError the bundled one would not know).
+ */
+export async function runTool(bundle: string, args: string[], bin: URL): Promise<void> {
+  const {Config, execute, commands} = (await runBundle(bundle, true)) as unknown as ToolsBundle
+  const config = await Config.load(fileURLToPath(bin))
+  const root = config.rootPlugin
+  const findCommand = root.findCommand.bind(root)
+  root.findCommand = async (id, opts) => {
+    const load = commands[id]
+    if (!load) return findCommand(id, opts)
+    // What oclif's Plugin.findCommand sets on a class it imported.
+    const cmd = (await load()).default
+    cmd.id = id
+    cmd.plugin = root
+    cmd.isESM = true
+    cmd.relativePath = ['dist', 'commands', `${id}.js`]
+    return cmd
+  }
+  await execute({args, loadOptions: config})
 }

@@ -30,10 +30,14 @@ const port = await new Promise((resolve) => {
 const bootstrap = `127.0.0.1:${port}`
 const server = spawn(process.execPath, [join(root, 'bin', 'run.js'), 'server-start', '--override', `listeners=PLAINTEXT://${bootstrap}`,
   '--override', `log.dirs=${join(tmp, 'logs')}`, '--override', 'ktool.zookeeper.port=0'], {env, stdio: 'ignore'})
+let stopped = false
 const stop = () => {
+  if (stopped) return
+  stopped = true
   server.kill('SIGTERM')
   rmSync(tmp, {recursive: true, force: true})
 }
+// Also when a run throws; the broker keeps the event loop alive, so the end calls stop() too.
 process.on('exit', stop)
 const bin = join(root, 'bin', 'run.js')
 for (let i = 0; ; i++) {
@@ -73,7 +77,7 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
 console.log(`cli-startup: median of ${runs} interleaved runs, ${new Date().toISOString().slice(0, 10)}, load average ${load()}${process.env.NODE_EXTRA_CA_CERTS ? ' (NODE_EXTRA_CA_CERTS set: Node reads it before any JS)' : ''}`)
 for (const [name, xs] of Object.entries(samples)) {
   const m = median(xs)
-  console.log(`${name.padEnd(30)} ${m.toFixed(0).padStart(5)} ms  ${(m / floor).toFixed(2)}x node`)
+  console.log(`${name.padEnd(34)} ${m.toFixed(0).padStart(5)} ms  ${(m / floor).toFixed(2)}x node`)
 }
 const ratio = median(samples['ktool topics --help']) / floor
 console.log(`goal: ktool topics --help <= 3x node -e '': ${ratio <= 3 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`)
@@ -81,3 +85,4 @@ for (const what of ['topics --list', 'console-producer 1 line']) {
   const saved = median(samples[`${what} (dist/)`]) - median(samples[`${what} (bundle)`])
   console.log(`${what}: the tools bundle saves ${saved.toFixed(0)} ms (median)`)
 }
+stop()

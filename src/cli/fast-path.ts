@@ -1,6 +1,8 @@
 // Answers `ktool --version`, `ktool --help` and `ktool <command> --help` on a pipe without loading
 // @oclif/core (about 150 ms), from the texts oclif itself rendered at build time
 // (scripts/gen-help-cache.mjs). Returns null when oclif must handle the invocation.
+// Also: the servers' start from their bundles (serverLaunch, loadServer) and the Kafka tool
+// commands' start from the tools bundle, oclif included (toolBundle, runTool).
 import {isAscii} from 'node:buffer'
 import {readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'

@@ -252,6 +252,9 @@ const rewritePlugin = (targets, {entry, bundlePackages} = {}) => ({
 })
 
 const started = Date.now()
+// Made first: the bundles' own imports (@oclif/core in the tools entry) resolve from this folder,
+// and esbuild finds no node_modules above a folder that does not exist yet (a fresh clone).
+mkdirSync(outdir, {recursive: true})
 const targets = await dynamicTargets()
 const toolsEntry = await toolsEntrySource()
 const builds = [
@@ -299,12 +302,10 @@ for (const f of outputFiles) {
 // Written in place, each file atomically (a new file renamed over the old): a server starting
 // from the bundle meanwhile reads either build, never half a file. An unchanged file is touched
 // instead: bin/run.js takes the bundle only when it is newer than the tsc output, and a code
-// cache only when it was made from the bundle's current mtime and size. Files of earlier builds
-// (the ES-module chunks and maps of the first version of this script) are removed once 10
-// minutes old: a server started from them may still load a lazy chunk.
+// cache only when it was made from the bundle's current mtime and size. Files no build writes any
+// more are removed once 10 minutes old: a server started from them may still be reading them.
 const written = new Set()
 let changed = 0
-mkdirSync(outdir, {recursive: true})
 const now = new Date()
 for (const f of outputFiles) {
   written.add(f.path)

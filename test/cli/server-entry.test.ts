@@ -1,11 +1,12 @@
 // How a server launch finds its code: the build's bundle when it is current, else dist/; the
 // bundle runs with a V8 code cache tied to the bundle's exact build.
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {afterAll, afterEach, describe, expect, it} from 'vitest'
 import {loadServer, serverBundle} from '../../src/cli/fast-path.js'
+import {distLayout} from '../helpers/dist-layout.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ktool-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -13,17 +14,7 @@ afterEach(() => {
   delete process.env.KTOOL_NO_BUNDLE
 })
 
-/** A dist/ layout in a temp dir; returns the URL fast-path.js would have there. */
-function layout(name: string, files: Record<string, [mtimeSec: number, content?: string]>): string {
-  const root = join(dir, name, 'dist')
-  for (const [file, [mtimeSec, content]] of Object.entries(files)) {
-    const path = join(root, file)
-    mkdirSync(join(path, '..'), {recursive: true})
-    writeFileSync(path, content ?? '')
-    utimesSync(path, mtimeSec, mtimeSec)
-  }
-  return pathToFileURL(join(root, 'cli', 'fast-path.js')).href
-}
+const layout = (name: string, files: Parameters<typeof distLayout>[2]): string => distLayout(dir, name, files)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -3,7 +3,7 @@
 // current: the same bytes on stdout and stderr and the same exit codes as plain oclif from dist/
 // (KTOOL_NO_BUNDLE=1), and never from a stale bundle.
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
@@ -11,6 +11,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {TOOL_COMMANDS, toolBundle} from '../../src/cli/fast-path.js'
 import {startBroker, type StartedBroker} from '../helpers/broker.js'
 import {BIN, CLI_ENV, ROOT} from '../helpers/cli.js'
+import {distLayout} from '../helpers/dist-layout.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ktool-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -19,17 +20,7 @@ afterEach(() => {
   delete process.env.KTOOL_NO_FAST_PATH
 })
 
-/** A dist/ layout in a temp dir; returns the URL fast-path.js would have there. */
-function layout(name: string, files: Record<string, [mtimeSec: number, content?: string]>): string {
-  const root = join(dir, name, 'dist')
-  for (const [file, [mtimeSec, content]] of Object.entries(files)) {
-    const path = join(root, file)
-    mkdirSync(join(path, '..'), {recursive: true})
-    writeFileSync(path, content ?? '')
-    utimesSync(path, mtimeSec, mtimeSec)
-  }
-  return pathToFileURL(join(root, 'cli', 'fast-path.js')).href
-}
+const layout = (name: string, files: Parameters<typeof distLayout>[2]): string => distLayout(dir, name, files)
 
 describe('TOOL_COMMANDS', () => {
   it('names each bundled command under its id and every alias the manifest gives it', () => {

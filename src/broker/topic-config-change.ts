@@ -17,6 +17,21 @@ export interface ConfigChangeResult {
 
 export type Op = {name: string; op: 'SET' | 'DELETE' | 'APPEND' | 'SUBTRACT'; value: string | null}
 
+/**
+ * IncrementalAlterConfigs APPEND / SUBTRACT on one key, for topics and brokers alike (Kafka's
+ * prepareIncrementalConfigs): only LIST keys take them (INVALID_REQUEST otherwise); APPEND adds
+ * the items not already there after the current ones, SUBTRACT removes them. `current` is the
+ * key's value at this level, else its default.
+ */
+export function applyListOp(op: 'APPEND' | 'SUBTRACT', name: string, isList: boolean, current: string, value: string | null): {value: string} | ConfigChangeResult {
+  if (!isList) return {errorCode: INVALID_REQUEST, errorMessage: `Config value ${op === 'APPEND' ? 'append' : 'subtract'} is not allowed for config key: ${name}`}
+  const split = (list: string): string[] => list.split(',').map((s) => s.trim()).filter(Boolean)
+  const items = split(value ?? '')
+  const now = split(current)
+  const updated = op === 'APPEND' ? [...now, ...items.filter((i) => !now.includes(i))] : now.filter((c) => !items.includes(c))
+  return {value: updated.join(',')}
+}
+
 export async function changeConfigs(rt: BrokerRuntime, resourceType: number, resourceName: string, ops: Op[], replaceAll: boolean, validateOnly: boolean): Promise<ConfigChangeResult> {
   if (resourceType === BROKER) return (await import('./dynamic-config/alter-broker-configs.js')).alterBrokerConfigs(rt, resourceName, ops, replaceAll, validateOnly)
   if (resourceType !== TOPIC) return {errorCode: INVALID_REQUEST, errorMessage: `Unsupported resource type ${resourceType}`}
@@ -45,13 +60,11 @@ export async function changeConfigs(rt: BrokerRuntime, resourceType: number, res
         break
       case 'APPEND':
       case 'SUBTRACT': {
-        if (def.type !== 'LIST') return {errorCode: INVALID_CONFIG, errorMessage: `Config value append is not allowed for config key: ${o.name}`}
-        const current = (next.get(o.name) ?? def.default).split(',').map((s) => s.trim()).filter(Boolean)
-        const items = (o.value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-        const updated = o.op === 'APPEND' ? [...current, ...items.filter((i) => !current.includes(i))] : current.filter((c) => !items.includes(c))
-        const error = validateTopicConfig(o.name, updated.join(','))
+        const list = applyListOp(o.op, o.name, def.type === 'LIST', next.get(o.name) ?? def.default, o.value)
+        if ('errorCode' in list) return list
+        const error = validateTopicConfig(o.name, list.value)
         if (error) return {errorCode: INVALID_CONFIG, errorMessage: error}
-        next.set(o.name, updated.join(','))
+        next.set(o.name, list.value)
         break
       }
     }

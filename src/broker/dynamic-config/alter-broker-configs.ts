@@ -4,7 +4,7 @@
 // Config errors come back as INVALID_REQUEST "Invalid config value for resource ConfigResource(...): ..."
 // like Kafka's; validateOnly checks everything and stores nothing.
 import type {BrokerRuntime} from '../runtime.js'
-import type {ConfigChangeResult, Op} from '../topic-config-change.js'
+import {applyListOp, type ConfigChangeResult, type Op} from '../topic-config-change.js'
 import {DEFAULT_ENTITY} from './config-layers.js'
 import {hasNoEffect, isListKey, listDefault, scalaSet, unsupportedHere, validateDynamicConfigs} from './dynamic-keys.js'
 
@@ -44,13 +44,11 @@ export async function alterBrokerConfigs(rt: BrokerRuntime, resourceName: string
         break
       case 'APPEND':
       case 'SUBTRACT': {
-        const list = isListKey(o.name)
-        if (list === undefined) return fail(INVALID_CONFIG, `Unknown topic config name: ${o.name}`)
-        if (!list) return fail(INVALID_REQUEST, `Config value ${o.op === 'APPEND' ? 'append' : 'subtract'} is not allowed for config key: ${o.name}`)
-        const current = (next.get(o.name) ?? listDefault(o.name)).split(',').filter((s) => s !== '')
-        const items = (o.value ?? '').split(',')
-        const updated = o.op === 'APPEND' ? [...current, ...items] : current.filter((c) => !items.includes(c))
-        next.set(o.name, updated.join(','))
+        const isList = isListKey(o.name)
+        if (isList === undefined) return fail(INVALID_CONFIG, `Unknown topic config name: ${o.name}`)
+        const list = applyListOp(o.op, o.name, isList, next.get(o.name) ?? listDefault(o.name), o.value)
+        if ('errorCode' in list) return list
+        next.set(o.name, list.value)
         break
       }
     }

@@ -60,8 +60,8 @@ describe('dynamic broker configs', () => {
   const alterDefault = async (configs: {name: string; value: string}[]) => expect(await alterWire('', configs)).toMatchObject({errorCode: 0})
   const alterWire = async (name: string, configs: {name: string; value: string | null}[], validateOnly = false) =>
     (await wire.request(33, 1, {resources: [{resourceType: BROKER, resourceName: name, configs}], validateOnly})).body.responses[0]
-  const incremental = async (name: string, configs: {name: string; configOperation: number; value: string | null}[], validateOnly = false) =>
-    (await wire.request(44, 1, {resources: [{resourceType: BROKER, resourceName: name, configs}], validateOnly})).body.responses[0]
+  const incremental = async (name: string, configs: {name: string; configOperation: number; value: string | null}[], validateOnly = false, resourceType = BROKER) =>
+    (await wire.request(44, 1, {resources: [{resourceType, resourceName: name, configs}], validateOnly})).body.responses[0]
 
   it('alters the cluster-wide default and this broker, stored where Kafka stores them', async () => {
     expect(await describeOne(BROKER, '')).toEqual([])
@@ -130,6 +130,16 @@ describe('dynamic broker configs', () => {
     expect((await describeOne(BROKER, ''))[0]).toMatchObject({configName: 'log.retention.ms', configValue: '3600000'})
     // Nothing refused was stored.
     expect(await b.broker.zookeeperSession!.getJson('/config/brokers/<default>')).toEqual({version: 1, config: {'log.retention.ms': '3600000'}})
+  })
+
+  it('APPEND and SUBTRACT on a topic work as on a broker: no duplicates, LIST keys only', async () => {
+    await admin.createTopics({topics: [{topic: 'listy'}]})
+    const topicOp = (configs: {name: string; configOperation: number; value: string | null}[]) => incremental('listy', configs, false, TOPIC)
+    expect(await topicOp([{name: 'cleanup.policy', configOperation: 2, value: 'compact, delete'}])).toMatchObject({errorCode: 0})
+    expect((await describeOne(TOPIC, 'listy')).find((e) => e.configName === 'cleanup.policy')).toMatchObject({configValue: 'delete,compact'})
+    expect(await topicOp([{name: 'cleanup.policy', configOperation: 3, value: 'delete'}])).toMatchObject({errorCode: 0})
+    expect((await describeOne(TOPIC, 'listy')).find((e) => e.configName === 'cleanup.policy')).toMatchObject({configValue: 'compact'})
+    expect(await topicOp([{name: 'retention.ms', configOperation: 3, value: '1'}])).toMatchObject({errorCode: INVALID_REQUEST, errorMessage: 'Config value subtract is not allowed for config key: retention.ms'})
   })
 
   it('applies IncrementalAlterConfigs SET, APPEND, SUBTRACT and DELETE at one level', async () => {
